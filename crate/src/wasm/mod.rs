@@ -1,5 +1,7 @@
 //! The one module that speaks wasm-bindgen.
 
+mod render;
+
 use wasm_bindgen::prelude::*;
 
 /// Finds the indicators in `text`.

@@ -1,0 +1,1 @@
+//! Builds the results view's DOM from decoded ThreatMiner sections.
