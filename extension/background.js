@@ -1,0 +1,263 @@
+// The background owns the wasm core, the network, the request queue, the
+// budget and the answer cache. Pages connect over a port (lib/messages.js),
+// say which requests they want, and get progress and answers back.
+import init, * as core from './pkg/tmlookup.js';
+import { api, debug, setDebug } from './lib/browser.js';
+import * as msg from './lib/messages.js';
+import { loadSettings } from './lib/settings.js';
+import * as cache from './lib/cache.js';
+
+// Module service workers allow no top-level await: keep the promise and
+// await it in each handler.
+const ready = init({ module_or_path: new URL('./pkg/tmlookup_bg.wasm', import.meta.url) });
+
+const MENU_ID = 'tm-lookup-selection';
+const WINDOW_MS = 60_000;
+// A throttling answer (429, 204, a CDN challenge) pauses every request.
+const PAUSE_MS = 60_000;
+// Transient failures are retried this many times, waiting longer each time.
+const MAX_RETRIES = 2;
+const RETRY_BASE_MS = 5_000;
+// Selections longer than this travel through session storage, not the URL.
+const MAX_URL_TEXT = 100_000;
+
+// --- The context menu ------------------------------------------------------
+
+api.runtime.onInstalled.addListener(() => {
+  api.contextMenus.create({
+    id: MENU_ID,
+    title: 'Look up on ThreatMiner',
+    contexts: ['selection'],
+  });
+});
+
+/**
+ * Opens the results view for a context-menu click. Named on the global scope
+ * so that tests can call it: a real menu click cannot be driven by a test.
+ */
+async function lookupSelection(info, tab) {
+  await openResults(info.selectionText ?? '', tab);
+}
+globalThis.lookupSelection = lookupSelection;
+
+api.contextMenus.onClicked.addListener((info, tab) => {
+  if (info.menuItemId === MENU_ID) lookupSelection(info, tab);
+});
+
+/** Opens results.html for `text` in a new tab right of `tab`. */
+async function openResults(text, tab) {
+  let url = 'results.html?q=' + encodeURIComponent(text);
+  if (url.length > MAX_URL_TEXT) {
+    // Very long selections would make an unwieldy URL; hand them over
+    // through session storage, which the results page reads once.
+    const key = 'selection:' + crypto.randomUUID();
+    await api.storage.session.set({ [key]: text });
+    url = 'results.html?selection=' + encodeURIComponent(key);
+  }
+  const props = { url: api.runtime.getURL(url) };
+  if (tab && tab.id !== undefined && tab.id >= 0) {
+    props.index = tab.index + 1;
+    props.openerTabId = tab.id;
+  }
+  await api.tabs.create(props);
+}
+
+// --- Budget ----------------------------------------------------------------
+
+// Send times of recent requests, persisted so the budget survives the
+// service worker being stopped and the browser restarting.
+let sentAt = null;
+let pausedUntil = 0;
+
+async function loadBudget() {
+  if (sentAt !== null) return;
+  const stored = await api.storage.local.get(['budgetSentAt', 'pausedUntil']);
+  sentAt = Array.isArray(stored.budgetSentAt) ? stored.budgetSentAt : [];
+  pausedUntil = Number(stored.pausedUntil) || 0;
+}
+
+async function recordSend(now) {
+  sentAt = sentAt.filter((t) => t > now - WINDOW_MS);
+  sentAt.push(now);
+  await api.storage.local.set({ budgetSentAt: sentAt });
+}
+
+/** The earliest time the next request may leave. */
+function nextSlot(now, perMinute) {
+  const slot = core.next_slot(Float64Array.from(sentAt), now, perMinute, WINDOW_MS);
+  return Math.max(slot, pausedUntil);
+}
+
+// --- The queue -------------------------------------------------------------
+
+// Jobs waiting for budget, in order. A job is one request wanted by one or
+// more (port, id) waiters; the same request wanted twice is sent once.
+const queue = [];
+// Jobs sent and not yet answered, by key.
+const inFlight = new Map();
+let pumpTimer = null;
+
+function keyOf(req) {
+  return [req.endpoint, req.rt, req.q, req.y ?? ''].join('|');
+}
+
+function findJob(key) {
+  return inFlight.get(key) ?? queue.find((job) => job.key === key);
+}
+
+function post(port, message) {
+  try {
+    port.postMessage(message);
+  } catch {
+    // The view closed between our decision and the post: nothing to do.
+  }
+}
+
+async function want(port, items) {
+  await ready;
+  const settings = await loadSettings();
+  setDebug(settings.debug);
+  for (const item of items) {
+    const key = keyOf(item.request);
+    const waiter = { port, id: item.id };
+    if (!item.bypassCache) {
+      const hit = await cache.get(key, settings.cacheHours);
+      if (hit) {
+        debug('cache hit', key);
+        post(port, { type: msg.DONE, id: item.id, ...hit, cached: true });
+        continue;
+      }
+    }
+    let job = findJob(key);
+    if (job) {
+      debug('joined a request already wanted', key);
+      job.waiters.push(waiter);
+      if (item.front) moveToFront(job);
+      continue;
+    }
+    job = { key, request: item.request, waiters: [waiter], attempts: 0, notBefore: 0 };
+    if (item.front) queue.unshift(job);
+    else queue.push(job);
+  }
+  await pump();
+}
+
+function moveToFront(job) {
+  const at = queue.indexOf(job);
+  if (at > 0) {
+    queue.splice(at, 1);
+    queue.unshift(job);
+  }
+}
+
+function drop(port, ids) {
+  const gone = new Set(ids);
+  for (const job of [...queue]) {
+    job.waiters = job.waiters.filter((w) => !(w.port === port && (!ids || gone.has(w.id))));
+    if (job.waiters.length === 0) queue.splice(queue.indexOf(job), 1);
+  }
+  // Requests already sent keep going: their answers still fill the cache.
+  for (const job of inFlight.values()) {
+    job.waiters = job.waiters.filter((w) => !(w.port === port && (!ids || gone.has(w.id))));
+  }
+}
+
+// Pumps run one at a time: two interleaved pumps could both see a free slot
+// and together go over the budget.
+let pumping = Promise.resolve();
+
+function pump() {
+  pumping = pumping.then(pumpOnce, pumpOnce);
+  return pumping;
+}
+
+/** Sends whatever the budget allows now and schedules the rest. */
+async function pumpOnce() {
+  clearTimeout(pumpTimer);
+  pumpTimer = null;
+  await loadBudget();
+  const settings = await loadSettings();
+  for (;;) {
+    const now = Date.now();
+    const ready = queue.filter((job) => job.notBefore <= now);
+    if (ready.length === 0) break;
+    const slot = nextSlot(now, settings.requestsPerMinute);
+    if (slot > now) break;
+    const job = ready[0];
+    queue.splice(queue.indexOf(job), 1);
+    await recordSend(now);
+    send(job, settings);
+  }
+  announceQueue(settings);
+  if (queue.length > 0) {
+    const now = Date.now();
+    const earliest = Math.min(...queue.map((job) => job.notBefore));
+    const wait = Math.max(nextSlot(now, settings.requestsPerMinute), earliest) - now;
+    debug('queue waits', Math.max(wait, 0), 'ms for', queue.length, 'requests');
+    pumpTimer = setTimeout(pump, Math.max(wait, 50));
+  }
+}
+
+/** Tells every waiting view where its requests stand. */
+function announceQueue(settings) {
+  const now = Date.now();
+  const slot = nextSlot(now, settings.requestsPerMinute);
+  queue.forEach((job, position) => {
+    const eta = Math.max(slot, job.notBefore);
+    for (const w of job.waiters) {
+      post(w.port, { type: msg.QUEUED, id: w.id, position: position + 1, eta, pausedUntil });
+    }
+  });
+}
+
+async function send(job, settings) {
+  inFlight.set(job.key, job);
+  for (const w of job.waiters) post(w.port, { type: msg.LOADING, id: w.id });
+  debug('sending', job.key, 'attempt', job.attempts + 1);
+  const outcome = await core.fetch_outcome(
+    settings.apiBaseUrl,
+    job.request,
+    settings.timeoutSeconds * 1000,
+  );
+  inFlight.delete(job.key);
+  if (outcome.state === 'error' && outcome.throttled) {
+    pausedUntil = Date.now() + PAUSE_MS;
+    await api.storage.local.set({ pausedUntil });
+    debug('throttled: the queue pauses until', new Date(pausedUntil).toISOString());
+  }
+  if (outcome.state === 'error' && outcome.retryable && job.attempts < MAX_RETRIES) {
+    job.attempts += 1;
+    job.notBefore = Date.now() + RETRY_BASE_MS * 2 ** (job.attempts - 1);
+    job.lastError = outcome.message;
+    queue.unshift(job);
+    pump();
+    return;
+  }
+  const fetchedAt = Date.now();
+  if (outcome.state !== 'error') {
+    await cache.put(job.key, { outcome, fetchedAt });
+  }
+  for (const w of job.waiters) {
+    post(w.port, { type: msg.DONE, id: w.id, outcome, fetchedAt, cached: false });
+  }
+}
+
+// --- Ports from pages ------------------------------------------------------
+
+api.runtime.onConnect.addListener((port) => {
+  if (port.name !== msg.PORT_NAME) return;
+  port.onMessage.addListener((m) => {
+    if (m.type === msg.WANT) want(port, m.items);
+    else if (m.type === msg.DROP) drop(port, m.ids);
+    // PING needs no answer: receiving it keeps the worker alive.
+  });
+  port.onDisconnect.addListener(() => drop(port, null));
+});
+
+api.runtime.onMessage.addListener((m, _sender, reply) => {
+  if (m?.type === msg.CLEAR_CACHE) {
+    cache.clear().then(() => reply({ ok: true }));
+    return true;
+  }
+  return false;
+});
