@@ -224,7 +224,8 @@ export async function startReplay({ port = 0, samplesDir = DEFAULT_SAMPLES_DIR }
         return;
       case 'http500': return send(res, entry, { status: 500, contentType: html, body: PAGES.http500, answer });
       case 'http403': return send(res, entry, { status: 403, contentType: html, body: PAGES.http403, answer });
-      case 'notjson': return send(res, entry, { status: 200, contentType: html, body: PAGES.notjson, answer });
+      // Labelled JSON on purpose: the HTML pages above already cover "a web page came back".
+      case 'notjson': return send(res, entry, { status: 200, contentType: 'application/json', body: PAGES.notjson, answer });
       case 'empty': return send(res, entry, { status: 200, contentType: 'application/json', body: '', answer });
       case 'http204': return send(res, entry, { status: 204, answer });
       case 'http429':
