@@ -177,6 +177,10 @@ async function pumpOnce() {
   pumpTimer = null;
   await loadBudget();
   const settings = await loadSettings();
+  if (queue.length > 0 && !(await mayReach(settings.apiBaseUrl))) {
+    failAll(noAccess(settings.apiBaseUrl));
+    return;
+  }
   for (;;) {
     const now = Date.now();
     const ready = queue.filter((job) => job.notBefore <= now);
@@ -195,6 +199,31 @@ async function pumpOnce() {
     const wait = Math.max(nextSlot(now, settings.requestsPerMinute), earliest) - now;
     debug('queue waits', Math.max(wait, 0), 'ms for', queue.length, 'requests');
     pumpTimer = setTimeout(pump, Math.max(wait, 50));
+  }
+}
+
+/** Whether the browser lets the extension reach the API at `base`. */
+function mayReach(base) {
+  return api.permissions.contains({ origins: [new URL(base).origin + '/*'] });
+}
+
+/** The outcome for requests the browser would block: spends no budget. */
+function noAccess(base) {
+  const host = new URL(base).host;
+  return {
+    state: 'error',
+    kind: 'network',
+    message: `The browser does not let ThreatMiner Lookup reach ${host}. Allow access from the toolbar popup, then retry.`,
+    retryable: false,
+    throttled: false,
+  };
+}
+
+/** Answers every queued request with `outcome`. */
+function failAll(outcome) {
+  const fetchedAt = Date.now();
+  for (const job of queue.splice(0)) {
+    for (const w of job.waiters) post(w.port, { type: msg.DONE, id: w.id, outcome, fetchedAt, cached: false });
   }
 }
 

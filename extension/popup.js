@@ -2,12 +2,16 @@
 // typed or pasted, and opens the results view for one or all of them.
 import init, * as core from './pkg/tmlookup.js';
 import { api } from './lib/browser.js';
+import { whenAccessible } from './lib/access.js';
 
 const query = document.getElementById('query');
 const found = document.getElementById('found');
 const message = document.getElementById('message');
 const lookupAll = document.getElementById('lookup-all');
 const ready = init();
+
+// Say at once when the browser keeps the extension from ThreatMiner.
+whenAccessible(document.getElementById('access'));
 
 document.getElementById('search-form').addEventListener('submit', (event) => {
   event.preventDefault();
@@ -25,7 +29,7 @@ query.addEventListener('keydown', (event) => {
 async function search() {
   await ready;
   const text = query.value;
-  const targets = core.lookup_targets(core.extract(text));
+  const { targets } = core.targets(text);
   found.replaceChildren();
   if (targets.length === 0) {
     message.textContent = core.nothing_found_message(text);

@@ -1,61 +1,93 @@
-// The results view: finds the indicators in `?q=`, asks the background for
-// their ThreatMiner sections and lets the wasm core draw what comes back.
-// This file only wires events; all text from pages and answers reaches the
-// DOM through the core's renderer as text nodes.
+// The results view: finds the indicators it was given, asks the background
+// for their ThreatMiner sections and lets the wasm core draw what comes
+// back. This file only wires events; every string from a page or an answer
+// reaches the DOM through the core's renderer, as text nodes.
+//
+// The URL says what to look up:
+//   ?q=<text>                  free text for the finder (context menu)
+//   ?i=<kind>:<value>&i=…      indicators already found (the popup's list)
+//   ?q=<value>&as=<endpoint>   one value read as an endpoint's query (pivots)
+//     [&y=<year>]              a report's year, with as=report
+//   ?selection=<key>           a long selection left in session storage
 import init, * as core from './pkg/tmlookup.js';
 import { api } from './lib/browser.js';
 import * as msg from './lib/messages.js';
 import { connectLookups } from './lib/lookups.js';
+import { whenAccessible } from './lib/access.js';
 
 const $ = (sel) => document.querySelector(sel);
 
 // Sections by the id the page gave their request.
 const sections = new Map();
+const wanted = [];
 let nextId = 1;
 let lookups = null;
 
 main().catch((err) => {
   console.error('[tmlookup]', err);
-  showMessage('The results view failed to start: ' + (err?.message ?? err) + '. Reload the page.');
+  showMessage(`The results view failed to start (${err?.message ?? err}). Reload the page.`);
   document.body.dataset.state = 'failed';
 });
 
 async function main() {
   await init();
-  const text = await readQuery();
-  const found = core.extract(text);
-  // `i=kind:value` names indicators directly (the popup's list, pivots);
-  // `q=` is free text for the finder.
-  const named = new URLSearchParams(location.search).getAll('i');
-  const indicators = named.length ? core.parse_targets(named) : core.lookup_targets(found);
-  const list = $('#indicators');
-  if (found.truncated) {
-    showMessage(`The text is longer than the finder reads at once; it stopped after ${found.scanned_bytes} bytes.`);
-  }
-  if (indicators.length === 0) {
+  const params = new URLSearchParams(location.search);
+  const { text, blocks } = await readBlocks(params);
+  if (blocks.length === 0) {
     document.body.dataset.state = 'nothing-found';
     showMessage(core.nothing_found_message(text));
     return;
   }
-  $('#summary').textContent = core.summary_line(indicators);
-  lookups = connectLookups(onProgress);
-  for (const indicator of indicators) {
-    const plan = core.plan(indicator.kind, indicator.value);
-    addIndicator(list, indicator, plan);
-  }
-  document.body.dataset.state = 'ready';
+  document.title = `ThreatMiner Lookup: ${blocks.map((b) => b.target.value).join(', ')}`;
+  $('#summary').textContent = core.summary_line(blocks.map((b) => b.target));
+  const list = $('#indicators');
+  for (const { target, plan } of blocks) addIndicator(list, target, plan);
   list.addEventListener('click', onClick);
+  document.body.dataset.state = 'ready';
+  // Sections stay queued until the browser lets us reach ThreatMiner.
+  await whenAccessible($('#access'));
+  lookups = connectLookups(onProgress);
+  lookups.want(wanted.splice(0));
 }
 
-/** Reads the text to search: `?q=`, or a long selection from session storage. */
-async function readQuery() {
-  const params = new URLSearchParams(location.search);
+/** Works out the blocks to draw from the URL: `{text, blocks: [{target, plan}]}`. */
+async function readBlocks(params) {
+  const as = params.get('as');
+  if (as) {
+    const value = params.get('q') ?? '';
+    const plan = core.plan_as(as, value, params.get('y') ?? undefined);
+    return { text: value, blocks: [{ target: { kind: asKind(as, value), value }, plan }] };
+  }
+  const named = params.getAll('i');
+  if (named.length) {
+    const targets = core.parse_targets(named);
+    return { text: named.join('\n'), blocks: targets.map(withPlan) };
+  }
+  const text = await readText(params);
+  const found = core.targets(text);
+  if (found.truncated) {
+    showMessage(`The text is longer than the finder reads at once; it read the first ${found.scanned_bytes} bytes.`);
+  }
+  return { text, blocks: found.targets.map(withPlan) };
+}
+
+function withPlan(target) {
+  return { target, plan: core.plan(target.kind, target.value) };
+}
+
+/** The kind shown for a pivot: what the value looks like, or its endpoint. */
+function asKind(endpoint, value) {
+  const [first] = core.targets(value).targets;
+  if (first && first.value === value) return first.kind;
+  return { domain: 'domain', host: 'ipv4', email: 'email', ssdeep: 'ssdeep' }[endpoint] ?? 'md5';
+}
+
+/** The free text to search: `?q=`, or a long selection from session storage. */
+async function readText(params) {
   const key = params.get('selection');
   if (key && key.startsWith('selection:')) {
     const { [key]: text } = await api.storage.session.get(key);
-    await api.storage.session.remove(key);
-    if (typeof text === 'string') return text;
-    return '';
+    return typeof text === 'string' ? text : '';
   }
   return params.get('q') ?? '';
 }
@@ -67,8 +99,8 @@ function showMessage(text) {
 }
 
 /** Draws one indicator's block and asks for each of its sections. */
-function addIndicator(list, indicator, plan) {
-  const article = core.render_indicator(list, indicator, plan);
+function addIndicator(list, target, plan) {
+  const article = core.render_indicator(list, target, plan);
   const items = [];
   article.querySelectorAll('section.section').forEach((section, i) => {
     const request = plan.requests[i];
@@ -77,7 +109,8 @@ function addIndicator(list, indicator, plan) {
     sections.set(id, { section, request });
     items.push({ id, request });
   });
-  lookups.want(items);
+  if (lookups) lookups.want(items);
+  else wanted.push(...items);
   return article;
 }
 
@@ -85,7 +118,7 @@ function addIndicator(list, indicator, plan) {
 function onProgress(m) {
   const entry = sections.get(m.id);
   if (!entry) return;
-  const { section, request } = entry;
+  const { section } = entry;
   if (m.type === msg.QUEUED) {
     section.dataset.state = 'queued';
     core.render_status(section, 'queued', m.position, m.eta, m.pausedUntil ?? 0, Date.now());
@@ -93,8 +126,9 @@ function onProgress(m) {
     section.dataset.state = 'loading';
     core.render_status(section, 'loading', 0, 0, 0, Date.now());
   } else if (m.type === msg.DONE) {
+    core.render_outcome(section, m.outcome, m.fetchedAt, m.cached, Date.now());
     section.dataset.state = m.outcome.state;
-    core.render_outcome(section, request, m.outcome, m.fetchedAt, m.cached, Date.now());
+    entry.outcome = m.outcome;
   }
 }
 
@@ -104,22 +138,22 @@ async function onClick(event) {
   if (!button) return;
   const action = button.dataset.action;
   const section = button.closest('section.section');
-  if ((action === 'retry' || action === 'refresh') && section) {
+  const article = button.closest('article.indicator');
+  if ((action === 'retry' || action === 'refresh') && section && lookups) {
     const id = Number(section.dataset.id);
     const { request } = sections.get(id);
     section.dataset.state = 'queued';
     // The user is waiting on this one: it jumps the line.
     lookups.want([{ id, request, bypassCache: true, front: true }]);
   } else if (action === 'copy' || action === 'copy-defanged') {
-    const value = button.closest('article').dataset.indicator;
-    const text = action === 'copy' ? value : core.defang(value);
+    const { kind, indicator } = article.dataset;
+    const text = action === 'copy' ? indicator : core.defang(kind, indicator);
     await navigator.clipboard.writeText(text);
     flash(button, 'Copied');
   } else if (action === 'look-up-as') {
-    const article = button.closest('article');
     const plan = core.plan_as(button.dataset.endpoint, article.dataset.indicator);
-    const indicator = { kind: article.dataset.kind, value: article.dataset.indicator };
-    const added = addIndicator($('#indicators'), indicator, plan);
+    const target = { kind: article.dataset.kind, value: article.dataset.indicator };
+    const added = addIndicator($('#indicators'), target, plan);
     article.after(added);
     button.disabled = true;
   }

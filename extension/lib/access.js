@@ -1,0 +1,50 @@
+// Host access to the ThreatMiner API. Chromium grants the manifest's host
+// permission at install, but a user can revoke it; Firefox treats MV3 host
+// permissions as opt-in, so on a fresh install nothing may reach ThreatMiner
+// until the user allows it. The pages check, explain and offer one button.
+import { api } from './browser.js';
+import { loadSettings } from './settings.js';
+
+/** The match pattern for the configured API's origin. */
+export async function apiOrigin() {
+  const { apiBaseUrl } = await loadSettings();
+  return new URL(apiBaseUrl).origin + '/*';
+}
+
+/** Whether the extension may reach the configured API now. */
+export async function hasAccess() {
+  return api.permissions.contains({ origins: [await apiOrigin()] });
+}
+
+/**
+ * Asks the browser for access. Must run inside a click handler, before any
+ * other await: browsers grant permission prompts only to a user gesture.
+ */
+export function requestAccess(origin) {
+  return api.permissions.request({ origins: [origin] });
+}
+
+/**
+ * Shows the banner `el` while access is missing. Resolves once access is
+ * there, at once or after the user allowed it with the banner's button.
+ */
+export async function whenAccessible(el) {
+  if (await hasAccess()) return;
+  const origin = await apiOrigin();
+  const host = new URL(origin.slice(0, -2)).host;
+  const text = el.querySelector('.access-text');
+  const button = el.querySelector('button');
+  text.textContent = `The browser has not given ThreatMiner Lookup access to ${host} yet, so no lookup can run. Allow it once and lookups start.`;
+  el.hidden = false;
+  await new Promise((resolve) => {
+    button.addEventListener('click', async () => {
+      const granted = await requestAccess(origin).catch(() => false);
+      if (granted) {
+        el.hidden = true;
+        resolve();
+      } else {
+        text.textContent = `Access to ${host} was not granted, so lookups cannot run. Allow it here, or in the browser's extension settings for ThreatMiner Lookup.`;
+      }
+    });
+  });
+}
