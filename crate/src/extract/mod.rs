@@ -1,10 +1,46 @@
 //! The indicator finder.
+//!
+//! [`Finder::find`] works in three steps. The text is cleaned once
+//! (`refang`): defanged markers become plain characters and invisible
+//! characters go, with a map back to the original offsets. Then each kind's
+//! scanner (one private file per kind, behind the `Scanner` trait) looks for
+//! its trigger bytes and checks only around them. Finally the matches are
+//! mapped back to the original text, sorted and tied to the matches they
+//! were derived from.
+//!
+//! Scanners that run earlier claim their spans (a URL, an e-mail address, a
+//! registry key), so later ones do not read parts of them as something else:
+//! the local part of `j.doe@example.com` is not a domain, nor is the user
+//! name in `http://admin:pw@host/`.
 
-use serde::Serialize;
+mod cve;
+mod domain;
+mod email;
+mod filename;
+mod hash;
+mod ipv4;
+mod ipv6;
+mod mutex;
+mod refang;
+mod registry;
+mod scan;
+mod ssdeep;
+mod tld;
+mod url;
+mod url_path;
+mod user_agent;
+
+use std::collections::HashMap;
+
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+use scan::{Cx, Found, Scanner};
 
 /// The kind of an indicator. The names are those of the extraction cases and
 /// of `tmlookup extract --json`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// An IPv4 address.
@@ -43,38 +79,259 @@ pub enum Kind {
     Cve,
 }
 
+impl Kind {
+    /// The kind's name as in the JSON output and the extraction cases.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Ipv4 => "ipv4",
+            Kind::Ipv6 => "ipv6",
+            Kind::Domain => "domain",
+            Kind::Url => "url",
+            Kind::UrlPath => "url_path",
+            Kind::Email => "email",
+            Kind::Md5 => "md5",
+            Kind::Sha1 => "sha1",
+            Kind::Sha256 => "sha256",
+            Kind::Sha384 => "sha384",
+            Kind::Sha512 => "sha512",
+            Kind::Ssdeep => "ssdeep",
+            Kind::Filename => "filename",
+            Kind::Mutex => "mutex",
+            Kind::RegistryKey => "registry_key",
+            Kind::UserAgent => "user_agent",
+            Kind::Cve => "cve",
+        }
+    }
+}
+
 /// One indicator found in the text.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Match {
-    /// What the indicator is.
+    /// What the indicator most likely is.
     pub kind: Kind,
-    /// The normalised value: refanged, with the case rules of its kind.
+    /// The normalised value: refanged, with the case rules of its kind
+    /// (domains, hashes and e-mail domains lower case; in URLs only the
+    /// scheme and host).
     pub value: String,
+    /// The text the value was read from, exactly as written.
+    pub raw: String,
     /// Byte offset of the first byte of the raw text.
     pub start: usize,
     /// Byte offset one past the last byte of the raw text.
     pub end: usize,
+    /// Other kinds the same text could be, most likely first: `report.zip`
+    /// is a filename that could also be a domain.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<Kind>,
+    /// Readings that have no [`Kind`] of their own, most likely first: a
+    /// 32-digit hex value may be an `imphash`, a 40-digit one a
+    /// `certificate_sha1` or `email_sha1`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<&'static str>,
+    /// The reading the surrounding text names, when it names one of
+    /// [`also`](Match::also): `imphash` for a value on a line labelled
+    /// "Imphash". A label moves that reading to the front of `also`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<&'static str>,
+    /// The index of the match this one was read out of: a URL's host or
+    /// path, an e-mail address's domain, a URL nested in a URL's query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub derived_from: Option<usize>,
+}
+
+/// A value with how often it was found.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Group {
+    /// The kind of the value.
+    pub kind: Kind,
+    /// The normalised value.
+    pub value: String,
+    /// How many matches have this kind and value.
+    pub count: usize,
+    /// The alternatives of the first match with this value.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<Kind>,
 }
 
 /// Everything found in one text.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Extraction {
-    /// The matches, in order of their start.
+    /// The matches, in order of their start (longer first on a tie).
     pub indicators: Vec<Match>,
+    /// Whether the text was longer than the finder's limit, so that only
+    /// its first [`scanned_bytes`](Extraction::scanned_bytes) were read.
+    pub truncated: bool,
+    /// How many bytes of the text were read.
+    pub scanned_bytes: usize,
+}
+
+impl Extraction {
+    /// The distinct (kind, value) pairs with their counts, in order of
+    /// first appearance.
+    pub fn groups(&self) -> Vec<Group> {
+        let mut index: HashMap<(Kind, &str), usize> = HashMap::new();
+        let mut groups: Vec<Group> = Vec::new();
+        for m in &self.indicators {
+            let slot = *index.entry((m.kind, &m.value)).or_insert_with(|| {
+                groups.push(Group {
+                    kind: m.kind,
+                    value: m.value.clone(),
+                    count: 0,
+                    alternatives: m.alternatives.clone(),
+                });
+                groups.len() - 1
+            });
+            groups[slot].count += 1;
+        }
+        groups
+    }
+
+    /// Appends the matches of `other`, which was found in a text that starts
+    /// at byte `base` of the text this extraction covers.
+    ///
+    /// This is how a caller combines the results for the valid stretches of
+    /// input that is not all UTF-8.
+    pub fn append(&mut self, other: Extraction, base: usize) {
+        let shift = self.indicators.len();
+        self.truncated |= other.truncated;
+        self.scanned_bytes = base + other.scanned_bytes;
+        self.indicators
+            .extend(other.indicators.into_iter().map(|mut m| {
+                m.start += base;
+                m.end += base;
+                m.derived_from = m.derived_from.map(|i| i + shift);
+                m
+            }));
+    }
+}
+
+impl Serialize for Extraction {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Extraction", 4)?;
+        st.serialize_field("indicators", &self.indicators)?;
+        st.serialize_field("truncated", &self.truncated)?;
+        st.serialize_field("scanned_bytes", &self.scanned_bytes)?;
+        st.serialize_field("groups", &self.groups())?;
+        st.end()
+    }
 }
 
 /// Finds indicators in text. Build it once and reuse it.
-#[derive(Debug, Default)]
-pub struct Finder {}
+#[derive(Clone, Debug)]
+pub struct Finder {
+    limit: usize,
+}
+
+impl Default for Finder {
+    fn default() -> Self {
+        Finder::new()
+    }
+}
+
+/// The scanners, in the order they run: those whose spans hide parts that
+/// look like other kinds go first.
+static SCANNERS: &[&(dyn Scanner + Sync)] = &[
+    &url::Urls,
+    &email::Emails,
+    &registry::RegistryKeys,
+    &mutex::Mutexes,
+    &user_agent::UserAgents,
+    &filename::Filenames,
+    &domain::Domains,
+    &ipv4::Ipv4s,
+    &ipv6::Ipv6s,
+    &hash::Hashes,
+    &ssdeep::Ssdeeps,
+    &cve::Cves,
+    &url_path::RequestLines,
+];
 
 impl Finder {
-    /// Builds a finder with every kind enabled.
+    /// The default limit on how much of a text is read: 64 MiB.
+    pub const DEFAULT_LIMIT: usize = 64 << 20;
+
+    /// Builds a finder with every kind enabled and the default size limit.
     pub fn new() -> Finder {
-        Finder {}
+        Finder {
+            limit: Self::DEFAULT_LIMIT,
+        }
+    }
+
+    /// Builds a finder that reads at most `bytes` bytes of each text and
+    /// reports the rest as truncated.
+    pub fn with_limit(bytes: usize) -> Finder {
+        Finder { limit: bytes }
+    }
+
+    /// The most bytes of one text this finder reads.
+    pub fn limit(&self) -> usize {
+        self.limit
     }
 
     /// Finds every indicator in `text`.
-    pub fn find(&self, _text: &str) -> Extraction {
-        Extraction::default()
+    ///
+    /// Never fails: text that holds no indicator gives an empty extraction.
+    /// Time and memory grow linearly with the text, up to the limit.
+    pub fn find(&self, text: &str) -> Extraction {
+        let mut cut = text.len().min(self.limit);
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let truncated = cut < text.len();
+        let text = &text[..cut];
+        let cleaned = refang::clean(text);
+        let mut cx = Cx::new(&cleaned.text);
+        let present = scan::present_bytes(cx.b);
+        for scanner in SCANNERS {
+            let needs = scanner.needs();
+            if needs.is_empty() || needs.iter().any(|&c| present[c as usize]) {
+                scanner.scan(&mut cx);
+            }
+        }
+        Extraction {
+            indicators: assemble(cx.into_found(), &cleaned, text),
+            truncated,
+            scanned_bytes: cut,
+        }
     }
+}
+
+/// Maps the found values back to the original text, sorts them and turns
+/// parent links into indices of the sorted list.
+fn assemble(
+    found: Vec<Found>,
+    cleaned: &refang::Cleaned<'_>,
+    text: &str,
+) -> Vec<Match> {
+    let mut order: Vec<usize> = (0..found.len()).collect();
+    let spans: Vec<(usize, usize)> = found
+        .iter()
+        .map(|f| (cleaned.start(f.start), cleaned.end(f.end)))
+        .collect();
+    order.sort_by_key(|&i| {
+        (spans[i].0, std::cmp::Reverse(spans[i].1), found[i].kind, i)
+    });
+    let mut rank = vec![0; found.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r;
+    }
+    let mut slots: Vec<Option<Found>> = found.into_iter().map(Some).collect();
+    order
+        .iter()
+        .filter_map(|&i| {
+            let f = slots[i].take()?;
+            let (start, end) = spans[i];
+            Some(Match {
+                kind: f.kind,
+                value: f.value,
+                raw: text.get(start..end).unwrap_or_default().to_owned(),
+                start,
+                end,
+                alternatives: f.alternatives,
+                also: f.also,
+                label: f.label,
+                derived_from: f.parent.map(|p| rank[p]),
+            })
+        })
+        .collect()
 }

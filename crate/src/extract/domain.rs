@@ -1,0 +1,167 @@
+//! Domain names written on their own (hosts inside URLs and e-mail
+//! addresses are reported by those scanners, tied to their parent).
+
+use super::scan::{before, is_host, Cx, Found, Scanner};
+use super::{filename, tld, Kind};
+
+/// Finds bare domain names.
+pub(crate) struct Domains;
+
+impl Scanner for Domains {
+    fn needs(&self) -> &'static [u8] {
+        b"."
+    }
+
+    fn scan(&self, cx: &mut Cx<'_>) {
+        for (start, end) in dotted_tokens(cx.b) {
+            if let Some(f) = domain_at(cx, start, end) {
+                cx.push(f);
+            }
+        }
+    }
+}
+
+fn domain_at(cx: &Cx<'_>, start: usize, end: usize) -> Option<Found> {
+    let b = cx.b;
+    if cx.is_claimed(start, end) {
+        return None;
+    }
+    // After `/` or `\` the token is part of a path, or of an antivirus name
+    // such as `W32/Emotet.BN!tr` or `Trojan:Win32/Qakbot.RK!MTB`; the `!`
+    // suffix of those names marks them too. After `@` it is an e-mail
+    // address's domain, which the e-mail scanner reports.
+    if matches!(
+        before(b, start),
+        Some(b'/' | b'\\' | b'@' | b':' | b'$' | b'%')
+    ) || matches!(b.get(end), Some(b'!' | b'@' | b'(' | b'\\' | b'='))
+    {
+        return None;
+    }
+    let token = &cx.text[start..end];
+    if !valid_domain(token) {
+        return None;
+    }
+    let found = Found::new(Kind::Domain, start, end, token.to_ascii_lowercase());
+    let ext = token.rsplit('.').next().unwrap_or_default();
+    Some(if filename::is_extension(ext) {
+        found.alternative(Kind::Filename)
+    } else {
+        found
+    })
+}
+
+/// Every maximal run of host characters that holds a dot, trimmed of the
+/// dots and hyphens that prose puts around it. Each byte is visited a fixed
+/// number of times, so a megabyte of dots costs a megabyte of work.
+pub(crate) fn dotted_tokens(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut from = 0;
+    std::iter::from_fn(move || loop {
+        let dot = from + memchr::memchr(b'.', b.get(from..)?)?;
+        let mut start = dot;
+        while start > from && is_host(b[start - 1]) {
+            start -= 1;
+        }
+        let mut end = dot + 1;
+        while end < b.len() && is_host(b[end]) {
+            end += 1;
+        }
+        from = end;
+        while start < end && matches!(b[start], b'.' | b'-') {
+            start += 1;
+        }
+        while end > start && matches!(b[end - 1], b'.' | b'-' | b'_') {
+            end -= 1;
+        }
+        if b[start..end].contains(&b'.') {
+            return Some((start, end));
+        }
+    })
+}
+
+/// Whether `s` is a syntactically valid domain name under a real TLD.
+///
+/// Labels are letters, digits, `-` and `_` (the last for `_dmarc` and
+/// similar records), 1 to 63 long, not starting or ending with `-`; the name
+/// has at least two labels and at most 253 bytes; the last label is a TLD.
+pub(crate) fn valid_domain(s: &str) -> bool {
+    if s.len() > 253 {
+        return false;
+    }
+    let mut labels = s.split('.');
+    let Some(last) = labels.next_back() else {
+        return false;
+    };
+    let mut count = 1;
+    for label in labels {
+        count += 1;
+        let bytes = label.as_bytes();
+        if bytes.is_empty()
+            || bytes.len() > 63
+            || bytes[0] == b'-'
+            || bytes[bytes.len() - 1] == b'-'
+            || !bytes
+                .iter()
+                .all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+        {
+            return false;
+        }
+    }
+    count >= 2 && tld::is_tld(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<String> {
+        crate::Finder::new()
+            .find(text)
+            .indicators
+            .into_iter()
+            .filter(|m| m.kind == Kind::Domain)
+            .map(|m| m.value)
+            .collect()
+    }
+
+    #[test]
+    fn validity() {
+        assert!(valid_domain("example.com"));
+        assert!(valid_domain("_dmarc.x.co.uk"));
+        assert!(valid_domain("xn--pple-43d.com"));
+        assert!(!valid_domain("example.exe"));
+        assert!(!valid_domain("-bad.com"));
+        assert!(!valid_domain("a..com"));
+        assert!(!valid_domain("com"));
+    }
+
+    #[test]
+    fn bare_domains() {
+        assert_eq!(found("see (docs-portal.com for"), ["docs-portal.com"]);
+        assert_eq!(
+            found("query badhost.example.org. done"),
+            ["badhost.example.org"]
+        );
+        assert_eq!(found("EVIL-CDN.EXAMPLE.NET"), ["evil-cdn.example.net"]);
+        assert_eq!(found("...evil.com..."), ["evil.com"]);
+    }
+
+    #[test]
+    fn not_domains() {
+        for text in [
+            "W32/Emotet.BN!tr",
+            "Trojan:Win32/Qakbot.RK!MTB",
+            "Win32/Agent.ABC",
+            "many applications. [To be continued]",
+            "call document.write(x)",
+            "version 1.2.3.4",
+        ] {
+            assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+        }
+    }
+
+    #[test]
+    fn tokens_are_linear_on_dot_floods() {
+        let dots = ".".repeat(1 << 20);
+        assert_eq!(dotted_tokens(dots.as_bytes()).count(), 0);
+    }
+}

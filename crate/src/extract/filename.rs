@@ -1,0 +1,280 @@
+//! File names and paths: Windows paths (`C:\...`, `%APPDATA%\...`), Unix
+//! paths with at least two parts, and bare names with a known extension.
+
+use memchr::memmem;
+
+use super::domain::dotted_tokens;
+use super::scan::{before, is_word, trim_end, Cx, Found, Scanner};
+use super::{tld, Kind};
+
+/// Finds file names and paths.
+pub(crate) struct Filenames;
+
+impl Scanner for Filenames {
+    fn needs(&self) -> &'static [u8] {
+        b"./\\"
+    }
+
+    fn scan(&self, cx: &mut Cx<'_>) {
+        windows_paths(cx);
+        unix_paths(cx);
+        bare_names(cx);
+    }
+}
+
+/// Extensions that make a dotted word a file name, sorted.
+///
+/// Several are also TLDs (`zip`, `py`, `sh`, `md`, `mov`, `pl`): a two-part
+/// name with one of those is reported as a filename that may be a domain.
+const EXTENSIONS: &[&str] = &[
+    "7z", "apk", "app", "asp", "aspx", "bat", "bin", "cab", "cfg", "cgi", "chm",
+    "class", "cmd", "conf", "cpl", "crx", "csv", "dat", "db", "deb", "dll", "dmg",
+    "doc", "docm", "docx", "dotm", "drv", "elf", "eml", "exe", "gif", "gz", "hta",
+    "htm", "html", "img", "ini", "iso", "jar", "jpeg", "jpg", "js", "jse", "json",
+    "jsp", "ko", "lnk", "log", "md", "mov", "msc", "msi", "one", "pdf", "php", "pl",
+    "png", "ppt", "pptm", "pptx", "ps1", "psm1", "py", "pyc", "rar", "rtf", "scr",
+    "sh", "so", "svg", "sys", "tar", "tgz", "tmp", "txt", "vbe", "vbs", "wsf", "xls",
+    "xlsb", "xlsm", "xlsx", "xml", "xz", "zip",
+];
+
+/// Whether `ext` (any case) is a known file extension.
+pub(crate) fn is_extension(ext: &str) -> bool {
+    ext.len() <= 5
+        && EXTENSIONS
+            .binary_search(&ext.to_ascii_lowercase().as_str())
+            .is_ok()
+}
+
+/// Whether the last part of `path` has an extension of one to five
+/// letters and digits with at least one letter: `svc.dll`, `a.ps1`.
+fn has_extension(path: &str) -> bool {
+    let last = path.rsplit(['\\', '/']).next().unwrap_or_default();
+    match last.rsplit_once('.') {
+        Some((name, ext)) => {
+            !name.is_empty()
+                && (1..=5).contains(&ext.len())
+                && ext.bytes().all(|c| c.is_ascii_alphanumeric())
+                && ext.bytes().any(|c| c.is_ascii_alphabetic())
+        }
+        None => false,
+    }
+}
+
+/// Characters a path part may hold. Quotes, pipes and the characters
+/// Windows forbids in names end a path.
+fn is_path(c: u8) -> bool {
+    c > b' '
+        && !matches!(
+            c,
+            b'"' | b'\'' | b'<' | b'>' | b'|' | b'*' | b'?' | b',' | b'`'
+        )
+}
+
+/// The end of a backslash-separated path or key whose first part starts at
+/// `i`. A part may hold a space, as in `Program Files` or `Windows NT`,
+/// when at most two more words lead straight to the next backslash; prose
+/// after the last part therefore does not join it.
+pub(crate) fn backslash_path_end(
+    b: &[u8],
+    mut i: usize,
+    part: fn(u8) -> bool,
+) -> usize {
+    let limit = (i + 1024).min(b.len());
+    loop {
+        while i < limit && part(b[i]) {
+            i += 1;
+        }
+        if i < limit && b[i] == b' ' {
+            let mut j = i;
+            let mut words = 0;
+            // A part that already has an extension names a file: the
+            // path ends there.
+            let lo = i.saturating_sub(1024);
+            let part_start = b[lo..i]
+                .iter()
+                .rposition(|&c| c == b'\\')
+                .map_or(lo, |p| lo + p + 1);
+            if b[part_start..i].contains(&b'.') {
+                return i;
+            }
+            while j < limit && b[j] == b' ' && words < 2 {
+                j += 1;
+                while j < limit && part(b[j]) && !b"\\%:".contains(&b[j]) {
+                    j += 1;
+                }
+                words += 1;
+                if b.get(j) == Some(&b'\\') {
+                    break;
+                }
+            }
+            if j < limit && b[j] == b'\\' && j > i + 1 {
+                i = j;
+                continue;
+            }
+        }
+        return i;
+    }
+}
+
+fn windows_paths(cx: &mut Cx<'_>) {
+    let b = cx.b;
+    let mut starts = Vec::new();
+    for sep in memmem::find_iter(b, b":\\") {
+        // A drive letter that starts a word: `C:\`.
+        if sep >= 1
+            && b[sep - 1].is_ascii_alphabetic()
+            && !before(b, sep - 1).is_some_and(is_word)
+        {
+            starts.push(sep - 1);
+        }
+    }
+    for sep in memmem::find_iter(b, b"%\\") {
+        // An environment variable: `%APPDATA%\`.
+        let name = b[..sep]
+            .iter()
+            .rev()
+            .take(32)
+            .take_while(|&&c| is_word(c) || c == b'(' || c == b')')
+            .count();
+        if name > 0 && sep > name && b[sep - name - 1] == b'%' {
+            starts.push(sep - name - 1);
+        }
+    }
+    starts.sort_unstable();
+    let mut done = 0;
+    for start in starts {
+        if start < done || cx.is_claimed(start, start + 1) {
+            continue;
+        }
+        let end = backslash_path_end(b, start, is_path);
+        let end = trim_end(b, start, end);
+        done = end;
+        let path = &cx.text[start..end];
+        if has_extension(path) && path.contains('\\') {
+            cx.push(Found::new(Kind::Filename, start, end, path.to_owned()));
+            cx.claim(start, end);
+        }
+    }
+}
+
+fn unix_paths(cx: &mut Cx<'_>) {
+    let b = cx.b;
+    let mut done = 0;
+    for start in memchr::memchr_iter(b'/', b) {
+        // A path starts after a space, a quote or an opening bracket, so
+        // dates (`2024/05/01`), fractions and `and/or` are not paths.
+        if start < done
+            || !before(b, start)
+                .is_none_or(|c| c.is_ascii_whitespace() || b"\"'(`=[<".contains(&c))
+        {
+            continue;
+        }
+        let mut end = start;
+        let mut parts = 0;
+        while end < b.len() && b[end] == b'/' {
+            let part = b[end + 1..]
+                .iter()
+                .take(255)
+                .take_while(|&&c| c.is_ascii_alphanumeric() || b"._-~+@".contains(&c))
+                .count();
+            if part == 0 {
+                break;
+            }
+            end += 1 + part;
+            parts += 1;
+        }
+        let end = trim_end(b, start, end);
+        done = end.max(start + 1);
+        if parts < 2
+            || cx.is_claimed(start, end)
+            || !has_extension(&cx.text[start..end])
+        {
+            continue;
+        }
+        cx.push(Found::new(
+            Kind::Filename,
+            start,
+            end,
+            cx.text[start..end].to_owned(),
+        ));
+        cx.claim(start, end);
+    }
+}
+
+fn bare_names(cx: &mut Cx<'_>) {
+    for (start, end) in dotted_tokens(cx.b) {
+        let name = &cx.text[start..end];
+        let Some((stem, ext)) = name.rsplit_once('.') else {
+            continue;
+        };
+        if stem.is_empty()
+            || !is_extension(ext)
+            || cx.is_claimed(start, end)
+            || before(cx.b, start) == Some(b'@')
+            || cx.b.get(end) == Some(&b'@')
+        {
+            continue;
+        }
+        // `report.zip` is more likely a file than a host, but `x.evil.zip`
+        // is more likely a host: leave three-part names under a TLD to the
+        // domain scanner.
+        let mut found = Found::new(Kind::Filename, start, end, name.to_owned());
+        if tld::is_tld(ext) {
+            if stem.contains('.') {
+                continue;
+            }
+            found = found.alternative(Kind::Domain);
+        }
+        cx.push(found);
+        cx.claim(start, end);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(String, Vec<Kind>)> {
+        crate::Finder::new()
+            .find(text)
+            .indicators
+            .into_iter()
+            .filter(|m| m.kind == Kind::Filename)
+            .map(|m| (m.value, m.alternatives))
+            .collect()
+    }
+
+    #[test]
+    fn extensions_sorted() {
+        assert!(EXTENSIONS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn paths() {
+        let f =
+            found(r"wrote C:\ProgramData\upd\svc.dll and %APPDATA%\Micro soft\x.exe.");
+        assert_eq!(f[0].0, r"C:\ProgramData\upd\svc.dll");
+        assert_eq!(f[1].0, r"%APPDATA%\Micro soft\x.exe");
+        assert_eq!(
+            found("ran /var/lib/.cache/miner.sh hourly")[0].0,
+            "/var/lib/.cache/miner.sh"
+        );
+        assert_eq!(
+            found(r"C:\Program Files\App\a.exe was")[0].0,
+            r"C:\Program Files\App\a.exe"
+        );
+    }
+
+    #[test]
+    fn ambiguous_names_say_so() {
+        let f = found("report.zip and Invoice_0423.pdf.exe");
+        assert_eq!(f[0], ("report.zip".to_owned(), vec![Kind::Domain]));
+        assert_eq!(f[1], ("Invoice_0423.pdf.exe".to_owned(), vec![]));
+    }
+
+    #[test]
+    fn not_paths() {
+        assert!(found("on 2024/05/01 and/or 1/2").is_empty());
+        assert!(found("see /usr/bin now").is_empty());
+    }
+}

@@ -1,0 +1,118 @@
+//! Hex digests: MD5, SHA-1, SHA-256, SHA-384 and SHA-512, told apart by
+//! length alone.
+
+use super::scan::{before, is_word, line_before, Cx, Found, Scanner};
+use super::Kind;
+
+/// Finds hex digests.
+pub(crate) struct Hashes;
+
+impl Scanner for Hashes {
+    fn needs(&self) -> &'static [u8] {
+        b""
+    }
+
+    fn scan(&self, cx: &mut Cx<'_>) {
+        let b = cx.b;
+        let mut i = 0;
+        while i < b.len() {
+            if !b[i].is_ascii_hexdigit() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && b[i].is_ascii_hexdigit() {
+                i += 1;
+            }
+            if let Some(f) = digest(cx, start, i) {
+                cx.push(f);
+            }
+        }
+    }
+}
+
+/// The kind a run of `len` hex digits would be.
+fn kind_of(len: usize) -> Option<Kind> {
+    Some(match len {
+        32 => Kind::Md5,
+        40 => Kind::Sha1,
+        64 => Kind::Sha256,
+        96 => Kind::Sha384,
+        128 => Kind::Sha512,
+        _ => return None,
+    })
+}
+
+fn digest(cx: &Cx<'_>, start: usize, end: usize) -> Option<Found> {
+    let b = cx.b;
+    let kind = kind_of(end - start)?;
+    // A digest is a whole hex run: a letter, digit or `_` on either side
+    // makes it part of a longer token, so it cannot be a digest.
+    if before(b, start).is_some_and(is_word) || b.get(end).is_some_and(|&c| is_word(c))
+    {
+        return None;
+    }
+    // Long runs of only digits or only letters are numbers or words.
+    let run = &b[start..end];
+    if run.iter().all(u8::is_ascii_digit) || run.iter().all(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    let mut found =
+        Found::new(kind, start, end, cx.text[start..end].to_ascii_lowercase());
+    let context = line_before(b, start, 48);
+    let has = |w: &str| context.windows(w.len()).any(|x| x == w.as_bytes());
+    match kind {
+        // An import hash is an MD5 of a different input; a label says which.
+        Kind::Md5 => {
+            found.also = vec!["imphash"];
+            if has("imphash") {
+                found.label = Some("imphash");
+            }
+        }
+        // Certificates and mail are often identified by their SHA-1.
+        Kind::Sha1 => {
+            found.also = vec!["certificate_sha1", "email_sha1"];
+            if has("thumbprint") || has("certificate") || has("cert ") {
+                found.label = Some("certificate_sha1");
+            } else if has("email") || has("e-mail") {
+                found.also = vec!["email_sha1", "certificate_sha1"];
+                found.label = Some("email_sha1");
+            }
+        }
+        _ => {}
+    }
+    Some(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hashes(text: &str) -> Vec<(Kind, String, Option<&'static str>)> {
+        crate::Finder::new()
+            .find(text)
+            .indicators
+            .into_iter()
+            .map(|m| (m.kind, m.value, m.label))
+            .collect()
+    }
+
+    #[test]
+    fn lengths_and_case() {
+        let md5 = "4AEEBD4AA1CEDD190731299C3810A5DB";
+        assert_eq!(hashes(md5), [(Kind::Md5, md5.to_ascii_lowercase(), None)]);
+        let sha1 = "5ba90955e311777b29eaa752e3ede9c602cd4f43";
+        assert_eq!(hashes(sha1)[0].0, Kind::Sha1);
+        assert!(hashes(&format!("{md5}a")).is_empty());
+        assert!(hashes(&format!("x{md5}")).is_empty());
+        assert!(hashes(&"1".repeat(32)).is_empty());
+    }
+
+    #[test]
+    fn labels() {
+        let text = "Imphash: f34d5f2d4577ed6d9ceec516c1f5a744";
+        assert_eq!(hashes(text)[0].2, Some("imphash"));
+        let text = "Thumbprint 5ba90955e311777b29eaa752e3ede9c602cd4f43";
+        assert_eq!(hashes(text)[0].2, Some("certificate_sha1"));
+    }
+}

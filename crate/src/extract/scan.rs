@@ -1,0 +1,212 @@
+//! What every kind's scanner shares: the trait, the working state, and the
+//! character classes and boundary rules that several kinds use.
+
+use std::collections::HashMap;
+
+use super::Kind;
+
+/// One kind's (or one family's) search over the cleaned text.
+pub(crate) trait Scanner {
+    /// Bytes of which at least one must occur in the text for this scanner
+    /// to find anything; empty when there is no such byte. The finder skips
+    /// the scanner when none occurs.
+    fn needs(&self) -> &'static [u8];
+
+    /// Adds what it finds to `cx`.
+    fn scan(&self, cx: &mut Cx<'_>);
+}
+
+/// A value found in the cleaned text, before it is mapped back.
+#[derive(Debug)]
+pub(crate) struct Found {
+    pub(crate) kind: Kind,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) value: String,
+    pub(crate) alternatives: Vec<Kind>,
+    pub(crate) also: Vec<&'static str>,
+    pub(crate) label: Option<&'static str>,
+    /// Index, in the order found, of the match this one was read out of.
+    pub(crate) parent: Option<usize>,
+}
+
+impl Found {
+    pub(crate) fn new(kind: Kind, start: usize, end: usize, value: String) -> Found {
+        Found {
+            kind,
+            start,
+            end,
+            value,
+            alternatives: Vec::new(),
+            also: Vec::new(),
+            label: None,
+            parent: None,
+        }
+    }
+
+    pub(crate) fn alternative(mut self, kind: Kind) -> Found {
+        self.alternatives.push(kind);
+        self
+    }
+
+    pub(crate) fn parent(mut self, parent: Option<usize>) -> Found {
+        self.parent = parent;
+        self
+    }
+}
+
+/// The scanners' shared state: the cleaned text, what has been found, and
+/// which bytes earlier scanners have claimed.
+pub(crate) struct Cx<'t> {
+    pub(crate) text: &'t str,
+    pub(crate) b: &'t [u8],
+    found: Vec<Found>,
+    index: HashMap<(Kind, usize, usize), usize>,
+    /// One bit per byte of text.
+    claimed: Vec<u64>,
+}
+
+impl<'t> Cx<'t> {
+    pub(crate) fn new(text: &'t str) -> Cx<'t> {
+        Cx {
+            text,
+            b: text.as_bytes(),
+            found: Vec::new(),
+            index: HashMap::new(),
+            claimed: vec![0; text.len() / 64 + 1],
+        }
+    }
+
+    /// Records `f` and returns its index. The same kind over the same span
+    /// is recorded once; a second report returns the first one's index.
+    pub(crate) fn push(&mut self, f: Found) -> usize {
+        let key = (f.kind, f.start, f.end);
+        if let Some(&i) = self.index.get(&key) {
+            return i;
+        }
+        self.found.push(f);
+        self.index.insert(key, self.found.len() - 1);
+        self.found.len() - 1
+    }
+
+    /// Marks `start..end` as read, so later scanners leave it alone.
+    pub(crate) fn claim(&mut self, start: usize, end: usize) {
+        for i in start..end {
+            self.claimed[i / 64] |= 1 << (i % 64);
+        }
+    }
+
+    /// Whether any byte of `start..end` is claimed.
+    pub(crate) fn is_claimed(&self, start: usize, end: usize) -> bool {
+        (start..end).any(|i| self.claimed[i / 64] & (1 << (i % 64)) != 0)
+    }
+
+    pub(crate) fn into_found(self) -> Vec<Found> {
+        self.found
+    }
+}
+
+/// Which byte values occur in `b`: the cheap pre-scan that lets the finder
+/// skip scanners whose trigger bytes are absent.
+pub(crate) fn present_bytes(b: &[u8]) -> [bool; 256] {
+    let mut seen = [false; 256];
+    for &c in b {
+        seen[c as usize] = true;
+    }
+    seen
+}
+
+/// Letters, digits and `_`: what continues a word.
+pub(crate) fn is_word(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// What a host name is made of (with `_`, which DNS allows outside host
+/// names and which `_dmarc` records and some API hosts use).
+pub(crate) fn is_host(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_')
+}
+
+/// The byte before `i`, if any.
+pub(crate) fn before(b: &[u8], i: usize) -> Option<u8> {
+    i.checked_sub(1).map(|p| b[p])
+}
+
+/// Shortens `start..end` past trailing sentence punctuation and closing
+/// brackets or quotes that have no partner inside the span.
+///
+/// Prose puts a full stop, a comma or a closing parenthesis straight after
+/// an indicator; a URL such as `.../Worm_(malware)` keeps its own pair.
+pub(crate) fn trim_end(b: &[u8], start: usize, mut end: usize) -> usize {
+    while end > start {
+        let c = b[end - 1];
+        let drop = match c {
+            b'.' | b',' | b':' | b';' | b'!' | b'?' | b'*' | b'\'' | b'"' | b'`' => {
+                true
+            }
+            b')' => unbalanced(&b[start..end], b'(', b')'),
+            b']' => unbalanced(&b[start..end], b'[', b']'),
+            b'}' => unbalanced(&b[start..end], b'{', b'}'),
+            b'>' => unbalanced(&b[start..end], b'<', b'>'),
+            _ => false,
+        };
+        if !drop {
+            break;
+        }
+        end -= 1;
+    }
+    end
+}
+
+/// Whether `s` closes more `close` than it opens `open`.
+fn unbalanced(s: &[u8], open: u8, close: u8) -> bool {
+    let opens = s.iter().filter(|&&c| c == open).count();
+    let closes = s.iter().filter(|&&c| c == close).count();
+    closes > opens
+}
+
+/// Up to `n` bytes of the same line before `i`, lower-cased: where labels
+/// such as "Mutex:" or "imphash" sit.
+pub(crate) fn line_before(b: &[u8], i: usize, n: usize) -> Vec<u8> {
+    let lo = i.saturating_sub(n);
+    let from = b[lo..i]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(lo, |p| lo + p + 1);
+    b[from..i].to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trimmed(s: &str) -> &str {
+        &s[..trim_end(s.as_bytes(), 0, s.len())]
+    }
+
+    #[test]
+    fn trailing_punctuation_goes_balanced_brackets_stay() {
+        assert_eq!(trimmed("a/b)."), "a/b");
+        assert_eq!(trimmed("a/Worm_(malware)"), "a/Worm_(malware)");
+        assert_eq!(trimmed("a/x>."), "a/x");
+        assert_eq!(trimmed("a/i.sh`"), "a/i.sh");
+        assert_eq!(trimmed("a/[b]]"), "a/[b]");
+    }
+
+    #[test]
+    fn claims() {
+        let mut cx = Cx::new(
+            "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz",
+        );
+        cx.claim(60, 70);
+        assert!(cx.is_claimed(69, 75));
+        assert!(cx.is_claimed(50, 61));
+        assert!(!cx.is_claimed(70, 72));
+        assert!(!cx.is_claimed(0, 60));
+    }
+
+    #[test]
+    fn line_before_stops_at_newline() {
+        assert_eq!(line_before(b"x\nImphash: ab", 11, 40), b"imphash: ");
+    }
+}

@@ -1,0 +1,378 @@
+//! URLs, with a scheme (`https://host/path`) or without one when the host is
+//! a real domain followed by a path (`dl-mirror.net/bin/upd.exe`). Each URL
+//! also yields its host and path as derived matches, and a URL written
+//! percent-encoded in its query as a nested one.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use memchr::memmem;
+
+use super::domain::valid_domain;
+use super::scan::{before, is_host, trim_end, Cx, Found, Scanner};
+use super::Kind;
+
+/// Finds URLs.
+pub(crate) struct Urls;
+
+impl Scanner for Urls {
+    fn needs(&self) -> &'static [u8] {
+        b"/"
+    }
+
+    fn scan(&self, cx: &mut Cx<'_>) {
+        with_scheme(cx);
+        schemeless(cx);
+    }
+}
+
+/// Schemes worth reporting. Others (`c://`, `javascript://`) are too often
+/// something else.
+const SCHEMES: &[&str] = &[
+    "ftp", "ftps", "http", "https", "rtsp", "sftp", "smb", "ssh", "tcp", "udp", "ws",
+    "wss",
+];
+
+/// The longest URL read; a longer run of URL characters is cut there, which
+/// also bounds the work per candidate.
+const MAX_URL: usize = 4096;
+
+/// A URL's parts as byte ranges of the text it was read from.
+#[derive(Debug)]
+struct Parsed {
+    start: usize,
+    end: usize,
+    /// End of the scheme and its `://`, or `start` without a scheme.
+    after_scheme: usize,
+    host: (usize, usize),
+    host_kind: Option<Kind>,
+    path: (usize, usize),
+    query: Option<(usize, usize)>,
+}
+
+impl Parsed {
+    /// The normalised URL: scheme and host lower case, everything else as
+    /// written.
+    fn value(&self, b: &[u8]) -> String {
+        let text = String::from_utf8_lossy(&b[self.start..self.end]);
+        let at = |i: usize| i - self.start;
+        let (scheme, host) =
+            (at(self.after_scheme), (at(self.host.0), at(self.host.1)));
+        let mut v = text[..scheme].to_ascii_lowercase();
+        v.push_str(&text[scheme..host.0]);
+        v.push_str(&text[host.0..host.1].to_ascii_lowercase());
+        v.push_str(&text[host.1..]);
+        v
+    }
+}
+
+/// Characters of a URL after the host. Quotes, angle brackets, backticks,
+/// pipes, backslashes and commas end a URL: they surround URLs in prose,
+/// code, Markdown tables and CSV far more often than they occur in them.
+fn is_url(c: u8) -> bool {
+    c > b' '
+        && c < 0x7f
+        && !matches!(
+            c,
+            b'"' | b'\'' | b'<' | b'>' | b'`' | b'|' | b'\\' | b',' | b'^'
+        )
+}
+
+/// Characters of a URL's authority (user information, host and port).
+fn is_authority(c: u8) -> bool {
+    is_host(c)
+        || matches!(
+            c,
+            b':' | b'@' | b'[' | b']' | b'%' | b'~' | b'!' | b'$' | b'&' | b'+' | b'='
+        )
+}
+
+fn with_scheme(cx: &mut Cx<'_>) {
+    let b = cx.b;
+    let mut done = 0;
+    for sep in memmem::find_iter(b, b"://") {
+        if sep < done {
+            continue;
+        }
+        let scheme_len = b[..sep]
+            .iter()
+            .rev()
+            .take(6)
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+        let start = sep - scheme_len;
+        let scheme = &cx.text[start..sep];
+        if before(b, start).is_some_and(|c| c.is_ascii_alphanumeric())
+            || !SCHEMES.contains(&scheme.to_ascii_lowercase().as_str())
+        {
+            continue;
+        }
+        if let Some(p) = parse(b, start, sep + 3) {
+            done = p.end;
+            emit(cx, &p, None);
+        }
+    }
+}
+
+fn schemeless(cx: &mut Cx<'_>) {
+    let b = cx.b;
+    let mut done = 0;
+    for slash in memchr::memchr_iter(b'/', b) {
+        if slash < done || cx.is_claimed(slash, slash + 1) {
+            continue;
+        }
+        let host_len = b[..slash]
+            .iter()
+            .rev()
+            .take(254)
+            .take_while(|&&c| is_host(c))
+            .count();
+        let start = slash - host_len;
+        // The host must start the word: after `@`, `/`, `:` or `\` it is
+        // part of something else (an address, a path, an antivirus name).
+        let starts_word = before(b, start)
+            .is_none_or(|c| c.is_ascii_whitespace() || b"\"'(<[{=,;`*".contains(&c));
+        if host_len == 0
+            || !starts_word
+            || !b.get(slash + 1).is_some_and(|&c| is_url(c))
+            || !valid_domain(&cx.text[start..slash])
+            || cx.is_claimed(start, slash)
+        {
+            continue;
+        }
+        if let Some(p) = parse(b, start, start) {
+            done = p.end;
+            emit(cx, &p, None);
+        }
+    }
+}
+
+/// Reads a URL whose scheme (if any) spans `start..authority`.
+fn parse(b: &[u8], start: usize, authority: usize) -> Option<Parsed> {
+    let limit = (start + MAX_URL).min(b.len());
+    let mut auth_end = authority;
+    while auth_end < limit && is_authority(b[auth_end]) {
+        auth_end += 1;
+    }
+    let mut end = auth_end;
+    if end < limit && matches!(b[end], b'/' | b'?' | b'#') {
+        while end < limit && is_url(b[end]) {
+            end += 1;
+        }
+    }
+    let end = trim_end(b, start, end);
+    let auth_end = auth_end.min(end);
+    // User information ends at the last `@` of the authority.
+    let host_start = b[authority..auth_end]
+        .iter()
+        .rposition(|&c| c == b'@')
+        .map_or(authority, |p| authority + p + 1);
+    let (host, host_kind) = host(b, host_start, auth_end)?;
+    let path_end = b[auth_end..end]
+        .iter()
+        .position(|&c| c == b'?' || c == b'#')
+        .map_or(end, |p| auth_end + p);
+    let query = (path_end < end && b[path_end] == b'?').then_some((path_end + 1, end));
+    Some(Parsed {
+        start,
+        end,
+        after_scheme: authority,
+        host,
+        host_kind,
+        path: (auth_end, path_end),
+        query,
+    })
+}
+
+/// The host of an authority and what kind it is: a domain, an address, or
+/// (for a name that is neither, such as `localhost`) no kind at all.
+fn host(b: &[u8], start: usize, end: usize) -> Option<((usize, usize), Option<Kind>)> {
+    let text = std::str::from_utf8(&b[start..end]).ok()?;
+    if let Some(rest) = text.strip_prefix('[') {
+        let close = rest.find(']')?;
+        rest[..close].parse::<Ipv6Addr>().ok()?;
+        return Some(((start + 1, start + 1 + close), Some(Kind::Ipv6)));
+    }
+    let name = text.split(':').next().unwrap_or_default();
+    let name = name.trim_end_matches('.');
+    let span = (start, start + name.len());
+    if name.parse::<Ipv4Addr>().is_ok() {
+        return Some((span, Some(Kind::Ipv4)));
+    }
+    if valid_domain(name) {
+        return Some((span, Some(Kind::Domain)));
+    }
+    // A name under no known TLD is still a host when a scheme says so, but
+    // a bare number or an empty name is not.
+    let plain = !name.is_empty()
+        && name
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.')
+        && name.bytes().any(|c| c.is_ascii_alphabetic());
+    plain.then_some((span, None))
+}
+
+/// Records a URL with its derived host and path, and any URL nested in its
+/// query.
+fn emit(cx: &mut Cx<'_>, p: &Parsed, parent: Option<usize>) {
+    let b = cx.b;
+    let url = cx.push(Found::new(Kind::Url, p.start, p.end, p.value(b)).parent(parent));
+    cx.claim(p.start, p.end);
+    if let Some(kind) = p.host_kind {
+        let text = &cx.text[p.host.0..p.host.1];
+        let value = match kind {
+            Kind::Ipv6 => text
+                .parse::<Ipv6Addr>()
+                .map(|a| a.to_string())
+                .unwrap_or_default(),
+            _ => text.to_ascii_lowercase(),
+        };
+        cx.push(Found::new(kind, p.host.0, p.host.1, value).parent(Some(url)));
+    }
+    if p.path.1 > p.path.0 + 1 {
+        let path = cx.text[p.path.0..p.path.1].to_owned();
+        cx.push(Found::new(Kind::UrlPath, p.path.0, p.path.1, path).parent(Some(url)));
+    }
+    if let Some(q) = p.query {
+        nested(cx, q, url);
+    }
+}
+
+/// Finds URLs written percent-encoded in a query (`?u=http%3A%2F%2F...`).
+/// The decoded URL and its host are reported over the encoded value's span.
+fn nested(cx: &mut Cx<'_>, (start, end): (usize, usize), url: usize) {
+    let query = &cx.b[start..end];
+    let lower = query.to_ascii_lowercase();
+    let Some(at) = memmem::find(&lower, b"%3a%2f%2f") else {
+        return;
+    };
+    let vstart = start
+        + query[..at]
+            .iter()
+            .rposition(|&c| c == b'=' || c == b'&')
+            .map_or(0, |p| p + 1);
+    let vend = start
+        + at
+        + query[at..]
+            .iter()
+            .position(|&c| c == b'&' || c == b'#')
+            .unwrap_or(query.len() - at);
+    let decoded = percent_decode(&cx.b[vstart..vend]);
+    let Some(sep) = memmem::find(&decoded, b"://") else {
+        return;
+    };
+    let scheme = decoded[..sep]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
+    let Some(p) = parse(&decoded, sep - scheme, sep + 3) else {
+        return;
+    };
+    let value = p.value(&decoded);
+    let inner = cx.push(Found::new(Kind::Url, vstart, vend, value).parent(Some(url)));
+    if let (Some(kind @ (Kind::Domain | Kind::Ipv4)), Ok(host)) = (
+        p.host_kind,
+        std::str::from_utf8(&decoded[p.host.0..p.host.1]),
+    ) {
+        let found = Found::new(kind, vstart, vend, host.to_ascii_lowercase());
+        cx.push(found.parent(Some(inner)));
+    }
+}
+
+/// Decodes `%XX` escapes; anything else is kept as it is.
+fn percent_decode(s: &[u8]) -> Vec<u8> {
+    let hex = |c: u8| (c as char).to_digit(16);
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        if s[i] == b'%' {
+            if let (Some(h), Some(l)) = (
+                s.get(i + 1).and_then(|&c| hex(c)),
+                s.get(i + 2).and_then(|&c| hex(c)),
+            ) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(s[i]);
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn urls(text: &str) -> Vec<String> {
+        crate::Finder::new()
+            .find(text)
+            .indicators
+            .into_iter()
+            .filter(|m| m.kind == Kind::Url)
+            .map(|m| m.value)
+            .collect()
+    }
+
+    #[test]
+    fn case_rules() {
+        assert_eq!(
+            urls("HTTPS://Host.EXAMPLE.com/A/b?C=D"),
+            ["https://host.example.com/A/b?C=D"]
+        );
+        assert_eq!(
+            urls("http://Admin:PW@Host.com/"),
+            ["http://Admin:PW@host.com/"]
+        );
+    }
+
+    #[test]
+    fn ends() {
+        assert_eq!(
+            urls("(https://a.example.net/g/) now"),
+            ["https://a.example.net/g/"]
+        );
+        assert_eq!(
+            urls("see <http://s.example.org/x>."),
+            ["http://s.example.org/x"]
+        );
+        assert_eq!(
+            urls("[t](https://a.example.com/p)"),
+            ["https://a.example.com/p"]
+        );
+        assert_eq!(
+            urls("'http://a.example.com/s.ps1');"),
+            ["http://a.example.com/s.ps1"]
+        );
+        assert_eq!(
+            urls("u,https://a.example.com/r/A,b"),
+            ["https://a.example.com/r/A"]
+        );
+    }
+
+    #[test]
+    fn hosts() {
+        assert_eq!(
+            urls("http://[2001:db8::1]:80/x"),
+            ["http://[2001:db8::1]:80/x"]
+        );
+        assert_eq!(urls("http://localhost:8080/x"), ["http://localhost:8080/x"]);
+        assert!(urls("http://1234/x").is_empty());
+        assert!(urls("c://x.com/").is_empty());
+    }
+
+    #[test]
+    fn schemeless_needs_a_real_domain() {
+        assert_eq!(
+            urls("at x-mirror.net/bin/a.exe"),
+            ["x-mirror.net/bin/a.exe"]
+        );
+        assert!(urls("10.0.0.0/8 and/or W32/Agent.AB a.b/c").is_empty());
+    }
+
+    #[test]
+    fn decodes_percent() {
+        assert_eq!(percent_decode(b"a%3A%2f%zz"), b"a:/%zz");
+    }
+}

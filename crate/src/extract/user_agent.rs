@@ -1,0 +1,173 @@
+//! HTTP user-agent strings: a run of `product/version` tokens and
+//! parenthesised comments on one line, starting at a well-known product or
+//! after a `User-Agent:` label.
+
+use super::scan::{before, is_word, line_before, Cx, Found, Scanner};
+use super::Kind;
+
+/// Finds user-agent strings.
+pub(crate) struct UserAgents;
+
+impl Scanner for UserAgents {
+    fn needs(&self) -> &'static [u8] {
+        b"/"
+    }
+
+    fn scan(&self, cx: &mut Cx<'_>) {
+        let b = cx.b;
+        let mut done = 0;
+        for slash in memchr::memchr_iter(b'/', b) {
+            if slash < done {
+                continue;
+            }
+            let name = b[..slash]
+                .iter()
+                .rev()
+                .take(32)
+                .take_while(|&&c| is_token(c))
+                .count();
+            let start = slash - name;
+            if name == 0
+                || before(b, start).is_some_and(is_word)
+                || cx.is_claimed(start, slash)
+            {
+                continue;
+            }
+            let product = &b[start..slash];
+            let label = line_before(b, start, 16);
+            let labelled = [&b"user-agent:"[..], b"user agent:", b"useragent:", b"ua:"]
+                .iter()
+                .any(|l| label.trim_ascii_end().ends_with(l));
+            if !labelled && !KNOWN.iter().any(|k| product.eq_ignore_ascii_case(k)) {
+                continue;
+            }
+            let Some(end) = agent_end(b, start) else {
+                continue;
+            };
+            done = end;
+            cx.push(Found::new(
+                Kind::UserAgent,
+                start,
+                end,
+                cx.text[start..end].to_owned(),
+            ));
+            cx.claim(start, end);
+        }
+    }
+}
+
+/// Products that start a user agent without a label: browsers and the
+/// command-line clients and libraries that malware and scanners use.
+const KNOWN: &[&[u8]] = &[
+    b"Mozilla",
+    b"Opera",
+    b"curl",
+    b"Wget",
+    b"python-requests",
+    b"Python-urllib",
+    b"Go-http-client",
+    b"okhttp",
+    b"Dalvik",
+    b"WinHTTP",
+    b"Microsoft-CryptoAPI",
+    b"PowerShell",
+    b"WindowsPowerShell",
+];
+
+/// Characters of an HTTP token (a product name or version).
+fn is_token(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'+' | b'!' | b'~')
+}
+
+/// The end of the `product/version` at `i`, if one starts there. The
+/// version must start with a digit, which keeps paths such as `and/or` out.
+fn product_end(b: &[u8], i: usize) -> Option<usize> {
+    let name = b[i..].iter().take(64).take_while(|&&c| is_token(c)).count();
+    let slash = i + name;
+    if name == 0
+        || b.get(slash) != Some(&b'/')
+        || !b.get(slash + 1).is_some_and(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    let version = b[slash + 1..]
+        .iter()
+        .take(64)
+        .take_while(|&&c| is_token(c))
+        .count();
+    let mut end = slash + 1 + version;
+    while b[end - 1] == b'.' {
+        end -= 1;
+    }
+    Some(end)
+}
+
+/// The end of a parenthesised comment at `i`, on the same line.
+fn comment_end(b: &[u8], i: usize) -> Option<usize> {
+    if b.get(i) != Some(&b'(') {
+        return None;
+    }
+    let mut depth = 0;
+    for (j, &c) in b[i..].iter().enumerate().take(512) {
+        match c {
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + j + 1);
+                }
+            }
+            b'\n' | b'\r' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The end of the agent that starts at `start`. It goes on while a space
+/// is followed by another product or a comment, so it stops at the end of
+/// the line and before words such as `TLP:AMBER`.
+fn agent_end(b: &[u8], start: usize) -> Option<usize> {
+    let mut end = product_end(b, start)?;
+    loop {
+        let next = end + b[end..].iter().take(4).take_while(|&&c| c == b' ').count();
+        if next == end || end - start > 1024 {
+            return Some(end);
+        }
+        match comment_end(b, next).or_else(|| product_end(b, next)) {
+            Some(e) => end = e,
+            None => return Some(end),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn agents(text: &str) -> Vec<String> {
+        crate::Finder::new()
+            .find(text)
+            .indicators
+            .into_iter()
+            .filter(|m| m.kind == Kind::UserAgent)
+            .map(|m| m.value)
+            .collect()
+    }
+
+    #[test]
+    fn ends() {
+        let ua = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
+        assert_eq!(agents(&format!("UA: {ua}\nThe next")), [ua]);
+        assert_eq!(agents(&format!("{ua} The next")), [ua]);
+        let ie = "Mozilla/4.0 (compatible; MSIE 8.0; Windows NT 6.1; Trident/4.0)";
+        assert_eq!(agents(&format!("{ie} TLP:AMBER")), [ie]);
+        assert_eq!(agents("User-Agent: curl/8.4.0."), ["curl/8.4.0"]);
+        assert_eq!(agents("User-Agent: Foo/1.2 bar"), ["Foo/1.2"]);
+    }
+
+    #[test]
+    fn not_agents() {
+        assert!(agents("and/or TCP/443 Foo/1.2 Mozilla/x").is_empty());
+    }
+}
