@@ -82,7 +82,7 @@ fn list(view: &SectionView) -> Vec<&str> {
     view.list.iter().map(|c| c.text.as_str()).collect()
 }
 
-fn column<'a>(view: &'a SectionView, index: usize) -> Vec<&'a str> {
+fn column(view: &SectionView, index: usize) -> Vec<&str> {
     let table = view.table.as_ref().expect("a table");
     table.rows.iter().map(|r| r[index].text.as_str()).collect()
 }
