@@ -186,7 +186,7 @@ fn build_section(
     results: &[Value],
 ) -> Result<SectionView, String> {
     let list = |f: fn(&str) -> Cell| SectionView {
-        list: strings(results).map(f).collect(),
+        list: strings(results).map(|s| f(&s)).collect(),
         ..SectionView::default()
     };
     Ok(match section {
@@ -241,12 +241,25 @@ fn field(obj: &Map<String, Value>, key: &str) -> String {
     obj.get(key).map(text).unwrap_or_default()
 }
 
-/// The items of the results list read as plain strings, without blanks.
-fn strings(results: &[Value]) -> impl Iterator<Item = &str> {
+/// The items of a results list as text, without blanks.
+///
+/// Lists are bare strings in every answer seen. The report sections' shape
+/// is unconfirmed, so a record is read through the first field that names
+/// an indicator, and anything else is shown as its JSON rather than dropped.
+fn strings(results: &[Value]) -> impl Iterator<Item = String> + '_ {
+    const NAMED: [&str; 8] = [
+        "domain", "ip", "host", "email", "sha256", "sha1", "md5", "hash",
+    ];
     results
         .iter()
-        .filter_map(Value::as_str)
-        .map(str::trim)
+        .map(|v| match v.as_object() {
+            Some(obj) => NAMED
+                .iter()
+                .map(|k| field(obj, k))
+                .find(|s| !s.is_empty())
+                .unwrap_or_else(|| text(v)),
+            None => text(v),
+        })
         .filter(|s| !s.is_empty())
 }
 
@@ -869,6 +882,16 @@ mod tests {
     fn a_list_of_strings_is_not_a_whois_record() {
         assert!(build(Endpoint::Domain, 1, &results(json!(["x"]))).is_err());
         assert!(build(Endpoint::Domain, 2, &results(json!([1, 2]))).is_err());
+    }
+
+    #[test]
+    fn list_items_that_are_records_are_kept() {
+        let r =
+            results(json!([{"domain": "a.example", "x": 1}, {"other": true}, 7, ""]));
+        let v = build(Endpoint::Report, 1, &r).expect("report domains build");
+        let texts: Vec<&str> = v.list.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, ["a.example", r#"{"other":true}"#, "7"]);
+        assert!(v.list[0].pivot.is_some());
     }
 
     #[test]

@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 
-use crate::tm::{threatminer_page, Cell, Fact, SectionView};
+use crate::tm::{threatminer_page, Cell, Fact, Pivot, SectionView};
 
 /// Rows or items drawn at once; a "Show more" button adds the next page.
 ///
@@ -107,9 +107,11 @@ fn item(doc: &Document, c: &Cell) -> Result<Element, JsValue> {
 fn cell(doc: &Document, c: &Cell) -> Result<web_sys::Node, JsValue> {
     if let Some(pivot) = &c.pivot {
         let a = element(doc, "a", "pivot")?;
-        // The href was built by `tm::Pivot::new` (relative, in-extension);
-        // nothing from the answer reaches it unencoded.
-        a.set_attribute("href", &pivot.href)?;
+        // Rebuilt rather than taken from the view, which may have made a
+        // trip through JS: the link is always relative and in-extension,
+        // with the value percent-encoded.
+        let href = Pivot::new(pivot.endpoint, &pivot.value, pivot.y.as_deref()).href;
+        a.set_attribute("href", &href)?;
         a.set_attribute("data-pivot-kind", pivot.endpoint.name())?;
         a.set_attribute("data-pivot-value", &pivot.value)?;
         if let Some(year) = &pivot.y {
