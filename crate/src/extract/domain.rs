@@ -38,7 +38,7 @@ fn domain_at(cx: &Cx<'_>, start: usize, end: usize) -> Option<Found> {
         return None;
     }
     let token = &cx.text[start..end];
-    if !valid_domain(token) {
+    if !valid_domain(token) || is_product(token) {
         return None;
     }
     let found = Found::new(Kind::Domain, start, end, token.to_ascii_lowercase());
@@ -48,6 +48,12 @@ fn domain_at(cx: &Cx<'_>, start: usize, end: usize) -> Option<Found> {
     } else {
         found
     })
+}
+
+/// Product names that are valid domains but, written as they are, name a
+/// framework (`ASP.NET`). Their lower-case forms stay domains.
+fn is_product(token: &str) -> bool {
+    ["ASP.NET", "VB.NET", "ADO.NET"].contains(&token)
 }
 
 /// Every maximal run of host characters that holds a dot, trimmed of the

@@ -99,7 +99,7 @@ pub(crate) fn backslash_path_end(
             }
             while j < limit && b[j] == b' ' && words < 2 {
                 j += 1;
-                while j < limit && part(b[j]) && !b"\\%:".contains(&b[j]) {
+                while j < limit && part(b[j]) && !b"\\%:[]".contains(&b[j]) {
                     j += 1;
                 }
                 words += 1;
@@ -201,6 +201,28 @@ fn unix_paths(cx: &mut Cx<'_>) {
     }
 }
 
+/// Extensions that are also TLDs but name files far more often in reports.
+const FILE_FIRST: &[&str] = &["md", "mov", "one", "py", "sh", "zip"];
+
+/// Whether a name under a TLD that is also an extension is a file first.
+///
+/// A defanged name (`evil[.]zip`) is a host: nobody defangs a file name.
+/// Otherwise `report.zip` is a file, and so is any name whose inner parts
+/// look like a file's (`offer.pdf.zip`, `tool.v1.2.zip`); a longer name
+/// under `.app` or `.pl` is left to the domain scanner.
+fn file_first(cx: &Cx<'_>, start: usize, end: usize, stem: &str, ext: &str) -> bool {
+    if cx.was_defanged(start, end) {
+        return false;
+    }
+    let ext = ext.to_ascii_lowercase();
+    !stem.contains('.')
+        || FILE_FIRST.contains(&ext.as_str())
+        || stem
+            .split('.')
+            .skip(1)
+            .any(|part| is_extension(part) || part.bytes().all(|c| c.is_ascii_digit()))
+}
+
 fn bare_names(cx: &mut Cx<'_>) {
     for (start, end) in dotted_tokens(cx.b) {
         let name = &cx.text[start..end];
@@ -215,12 +237,9 @@ fn bare_names(cx: &mut Cx<'_>) {
         {
             continue;
         }
-        // `report.zip` is more likely a file than a host, but `x.evil.zip`
-        // is more likely a host: leave three-part names under a TLD to the
-        // domain scanner.
         let mut found = Found::new(Kind::Filename, start, end, name.to_owned());
         if tld::is_tld(ext) {
-            if stem.contains('.') {
+            if !file_first(cx, start, end, stem, ext) {
                 continue;
             }
             found = found.alternative(Kind::Domain);

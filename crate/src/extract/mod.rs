@@ -280,7 +280,7 @@ impl Finder {
         let truncated = cut < text.len();
         let text = &text[..cut];
         let cleaned = refang::clean(text);
-        let mut cx = Cx::new(&cleaned.text);
+        let mut cx = Cx::new(&cleaned.text, cleaned.rewritten());
         let present = scan::present_bytes(cx.b);
         for scanner in SCANNERS {
             let needs = scanner.needs();

@@ -45,6 +45,16 @@ pub(crate) struct Cleaned<'a> {
 }
 
 impl Cleaned<'_> {
+    /// Cleaned offsets at which a defanged marker was rewritten (invisible
+    /// characters, which are only removed, are not counted).
+    pub(crate) fn rewritten(&self) -> Vec<usize> {
+        self.edits
+            .iter()
+            .filter(|e| e.clean_len > 0)
+            .map(|e| e.clean)
+            .collect()
+    }
+
     /// The original offset of a match that starts at cleaned offset `p`.
     pub(crate) fn start(&self, p: usize) -> usize {
         let idx = self.edits.partition_point(|e| e.clean <= p);

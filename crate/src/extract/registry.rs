@@ -24,7 +24,11 @@ impl Scanner for RegistryKeys {
                 continue;
             };
             let end = backslash_path_end(b, parts, is_part);
-            let end = trim_end(b, i, end);
+            let mut end = trim_end(b, i, end);
+            // `...\Services\Name\` names the same key as without the slash.
+            while end > parts && b[end - 1] == b'\\' {
+                end -= 1;
+            }
             // A hive alone, or a hive and a trailing backslash, names no key.
             if end <= parts {
                 continue;

@@ -64,16 +64,19 @@ pub(crate) struct Cx<'t> {
     index: HashMap<(Kind, usize, usize), usize>,
     /// One bit per byte of text.
     claimed: Vec<u64>,
+    /// Sorted offsets where a defanged marker was rewritten.
+    defanged: Vec<usize>,
 }
 
 impl<'t> Cx<'t> {
-    pub(crate) fn new(text: &'t str) -> Cx<'t> {
+    pub(crate) fn new(text: &'t str, defanged: Vec<usize>) -> Cx<'t> {
         Cx {
             text,
             b: text.as_bytes(),
             found: Vec::new(),
             index: HashMap::new(),
             claimed: vec![0; text.len() / 64 + 1],
+            defanged,
         }
     }
 
@@ -99,6 +102,13 @@ impl<'t> Cx<'t> {
     /// Whether any byte of `start..end` is claimed.
     pub(crate) fn is_claimed(&self, start: usize, end: usize) -> bool {
         (start..end).any(|i| self.claimed[i / 64] & (1 << (i % 64)) != 0)
+    }
+
+    /// Whether the writer defanged something in `start..end`: a sign that
+    /// they meant it as a live indicator, not as a file name or prose.
+    pub(crate) fn was_defanged(&self, start: usize, end: usize) -> bool {
+        let i = self.defanged.partition_point(|&p| p < start);
+        self.defanged.get(i).is_some_and(|&p| p < end)
     }
 
     pub(crate) fn into_found(self) -> Vec<Found> {
@@ -197,6 +207,7 @@ mod tests {
     fn claims() {
         let mut cx = Cx::new(
             "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz",
+            Vec::new(),
         );
         cx.claim(60, 70);
         assert!(cx.is_claimed(69, 75));

@@ -68,12 +68,14 @@ impl Parsed {
 /// Characters of a URL after the host. Quotes, angle brackets, backticks,
 /// pipes, backslashes and commas end a URL: they surround URLs in prose,
 /// code, Markdown tables and CSV far more often than they occur in them.
+/// So does `[`, which a path may not hold unescaped and which AsciiDoc
+/// puts straight after a link (`https://host/page[title]`).
 fn is_url(c: u8) -> bool {
     c > b' '
         && c < 0x7f
         && !matches!(
             c,
-            b'"' | b'\'' | b'<' | b'>' | b'`' | b'|' | b'\\' | b',' | b'^'
+            b'"' | b'\'' | b'<' | b'>' | b'`' | b'|' | b'\\' | b',' | b'^' | b'['
         )
 }
 
