@@ -14,7 +14,10 @@ import { startReplay } from '../replay/server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(here, '../..');
-export const DEFAULT_EXTENSION_DIR = path.join(REPO_ROOT, 'dist/chrome');
+// TMLOOKUP_EXTENSION_DIR lets a run test another build (a packaged copy, an older one).
+export const DEFAULT_EXTENSION_DIR = process.env.TMLOOKUP_EXTENSION_DIR
+  ? path.resolve(process.env.TMLOOKUP_EXTENSION_DIR)
+  : path.join(REPO_ROOT, 'dist/chrome');
 export const CORPUS_DIR = path.resolve(REPO_ROOT, '../shared/corpus/reports');
 export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'tests/artifacts');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -242,19 +245,39 @@ export function sectionLocator(page, indicator, rt) {
 
 /**
  * Starts a replay server and a Chromium pointed at it, and registers their cleanup on the
- * node:test context `t`. Pages that throw are recorded in `pageErrors`.
+ * node:test context `t`. Uncaught page errors are collected in `pageErrors`; they and the
+ * pages' console errors are printed as test diagnostics, and every open tab is saved as
+ * tests/artifacts/<test>-end-<n>.png, so a failed run shows what the browser showed.
  */
 export async function setup(t, { pointAtReplay = true } = {}) {
   const replay = await startReplay({ port: 0 });
-  t.after(() => replay.close());
-  const browser = await launchChromium();
-  t.after(() => browser.close());
+  let browser;
+  try {
+    browser = await launchChromium();
+  } catch (err) {
+    await replay.close();
+    throw err;
+  }
   const pageErrors = [];
+  const consoleErrors = [];
   browser.context.on('page', (page) => {
     page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`);
+    });
+  });
+  t.after(async () => {
+    for (const line of [...pageErrors, ...consoleErrors]) t.diagnostic(`browser error: ${line}`);
+    const slug = t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+    const pages = browser.context.pages().filter((p) => p.url() !== 'about:blank');
+    for (const [i, page] of pages.entries()) {
+      await screenshot(page, `${slug}-end-${i}`).catch(() => {});
+    }
+    await browser.close();
+    await replay.close();
   });
   if (pointAtReplay) await setApiBaseUrl(browser.worker, `${replay.url}/v2/`);
-  return { replay, browser, pageErrors };
+  return { replay, browser, pageErrors, consoleErrors };
 }
 
 /** Opens an extension page in a new tab. */
