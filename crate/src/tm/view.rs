@@ -461,19 +461,53 @@ const CONTACTS: [(&str, &str); 5] = [
     ("reg_info", "Registration"),
 ];
 
+/// Fields of the WHOIS record read by name; the others show after them.
+const WHOIS_KNOWN: [&str; 15] = [
+    "registrar",
+    "creation_date",
+    "expiration_date",
+    "updated_date",
+    "nameservers",
+    "emails",
+    "email_hashes",
+    "whois_server",
+    "date_checked",
+    "whois_md5",
+    "registrant_info",
+    "admin_info",
+    "tech_info",
+    "billing_info",
+    "reg_info",
+];
+
 fn domain_whois(record: &Map<String, Value>) -> SectionView {
     let empty = Map::new();
     let whois = record
         .get("whois")
         .and_then(Value::as_object)
         .unwrap_or(&empty);
+    let mut facts = Facts::default();
+    whois_first(&mut facts, record, whois);
+    whois_rest(&mut facts, record, whois);
+    SectionView {
+        facts: facts.0,
+        ..SectionView::default()
+    }
+}
+
+/// What an analyst reads first: who registered the domain, when, and
+/// where it points.
+fn whois_first(
+    facts: &mut Facts,
+    record: &Map<String, Value>,
+    whois: &Map<String, Value>,
+) {
+    let empty = Map::new();
     let registrant = whois
         .get("registrant_info")
         .and_then(Value::as_object)
         .unwrap_or(&empty);
-    let mut facts = Facts::default();
-    let domain = field(record, "domain");
-    facts.push("Domain", vec![host_cell(&domain)]);
+    facts.push("Domain", vec![host_cell(&field(record, "domain"))]);
     facts.text("Registrar", field(whois, "registrar"));
     facts.text("Created", field(whois, "creation_date"));
     facts.text("Expires", field(whois, "expiration_date"));
@@ -484,72 +518,50 @@ fn domain_whois(record: &Map<String, Value>) -> SectionView {
     let servers = servers
         .map(|s| distinct(s.iter().map(text)))
         .unwrap_or_default();
-    facts.push(
-        "Name servers",
-        servers.iter().map(|s| host_cell(s)).collect(),
-    );
-    facts.push(
-        "Contact e-mails",
-        contact_values(whois, "emails", email_cell),
-    );
-    facts.push(
-        "E-mail hashes",
-        contact_values(whois, "email_hashes", email_cell),
-    );
-    // The rest, after what an analyst looks at first.
-    facts.push(
-        "Root domain",
-        vec![host_cell(&field(record, "root_domain"))],
-    );
+    let servers = servers.iter().map(|s| host_cell(s)).collect();
+    facts.push("Name servers", servers);
+    let emails = contact_values(whois, "emails", email_cell);
+    facts.push("Contact e-mails", emails);
+    let hashes = contact_values(whois, "email_hashes", email_cell);
+    facts.push("E-mail hashes", hashes);
+}
+
+/// Everything else, contact blocks last, unknown fields included.
+fn whois_rest(
+    facts: &mut Facts,
+    record: &Map<String, Value>,
+    whois: &Map<String, Value>,
+) {
+    let root = field(record, "root_domain");
+    facts.push("Root domain", vec![host_cell(&root)]);
     if let Some(sub) = record.get("is_subdomain").and_then(Value::as_bool) {
         facts.text("Subdomain", if sub { "yes" } else { "no" }.into());
     }
-    facts.push(
-        "WHOIS server",
-        vec![host_cell(&field(whois, "whois_server"))],
-    );
+    let server = field(whois, "whois_server");
+    facts.push("WHOIS server", vec![host_cell(&server)]);
     facts.text("Checked", field(whois, "date_checked"));
     facts.text("Last updated", field(record, "last_updated"));
     facts.text("WHOIS MD5", field(whois, "whois_md5"));
     for (key, label) in CONTACTS {
-        if let Some(block) = whois.get(key).and_then(Value::as_object) {
-            let shown: &[&str] = if key == "registrant_info" {
-                &["Organization", "Country"]
-            } else {
-                &[]
-            };
-            facts.rest(&format!("{label} "), block, shown);
-        }
+        let Some(block) = whois.get(key).and_then(Value::as_object) else {
+            continue;
+        };
+        // The registrant's organization and country are already shown.
+        let shown: &[&str] = match key {
+            "registrant_info" => &["Organization", "Country"],
+            _ => &[],
+        };
+        facts.rest(&format!("{label} "), block, shown);
     }
-    let mut known: Vec<&str> = CONTACTS.iter().map(|(k, _)| *k).collect();
-    known.extend([
-        "registrar",
-        "creation_date",
-        "expiration_date",
-        "updated_date",
-        "nameservers",
-        "emails",
-        "email_hashes",
-        "whois_server",
-        "date_checked",
-        "whois_md5",
-    ]);
-    facts.rest("", whois, &known);
-    facts.rest(
-        "",
-        record,
-        &[
-            "domain",
-            "whois",
-            "root_domain",
-            "is_subdomain",
-            "last_updated",
-        ],
-    );
-    SectionView {
-        facts: facts.0,
-        ..SectionView::default()
-    }
+    facts.rest("", whois, &WHOIS_KNOWN);
+    let top = [
+        "domain",
+        "whois",
+        "root_domain",
+        "is_subdomain",
+        "last_updated",
+    ];
+    facts.rest("", record, &top);
 }
 
 /// The distinct values of a WHOIS `{registrant, admin, tech, billing}` map.
