@@ -14,8 +14,10 @@ use super::request::{encode_component, is_hex};
 ///
 /// Serialized as `{title, facts: [..], table: {columns, rows} | null,
 /// list: [..], list_title}`. A section may use any of the three parts; the
-/// renderer draws facts, then the table, then the list.
+/// renderer draws facts, then the table, then the list. Missing fields read
+/// back as empty, so a view stored by an older version still draws.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SectionView {
     /// The section's heading ("Passive DNS").
     pub title: String,
