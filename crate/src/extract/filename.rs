@@ -164,8 +164,9 @@ fn unix_paths(cx: &mut Cx<'_>) {
         // A path starts after a space, a quote or an opening bracket, so
         // dates (`2024/05/01`), fractions and `and/or` are not paths.
         if start < done
-            || !before(b, start)
-                .is_none_or(|c| c.is_ascii_whitespace() || b"\"'(`=[<".contains(&c))
+            || !before(b, start).map_or(true, |c| {
+                c.is_ascii_whitespace() || b"\"'(`=[<".contains(&c)
+            })
         {
             continue;
         }

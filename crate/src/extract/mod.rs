@@ -259,6 +259,10 @@ impl Finder {
 
     /// Builds a finder that reads at most `bytes` bytes of each text and
     /// reports the rest as truncated.
+    ///
+    /// The cut falls where the limit does (moved back to a character
+    /// boundary), so an indicator that straddles it is read only in part
+    /// or not at all: `Extraction::scanned_bytes` says where that is.
     pub fn with_limit(bytes: usize) -> Finder {
         Finder { limit: bytes }
     }

@@ -293,7 +293,8 @@ fn escaped_dot(b: &[u8], i: usize) -> Option<(usize, usize, &'static str)> {
 
 /// `example dot com`: a spelled-out dot, only between two labels and only
 /// when the label after it is a top-level domain or is followed by another
-/// dot, so that prose like "a dot on the map" is left alone.
+/// dot, or between two short numbers, so that prose like "a dot on the map"
+/// is left alone.
 fn spelled_dot(b: &[u8], i: usize) -> Option<(usize, usize, &'static str)> {
     if !at(b, i, b" dot ") {
         return None;
@@ -314,11 +315,15 @@ fn spelled_dot(b: &[u8], i: usize) -> Option<(usize, usize, &'static str)> {
     let label = std::str::from_utf8(&b[next..next + len]).ok()?;
     let after = next + len;
     let more = at(b, after, b" dot ")
-        || at(b, after, b"[.]")
+        || bracket(b, after).is_some_and(|(_, _, with)| with == ".")
         || (b.get(after) == Some(&b'.')
             && b.get(after + 1).is_some_and(|c| c.is_ascii_alphanumeric()));
     let ends_word = !b.get(after).is_some_and(|c| c.is_ascii_alphanumeric());
-    ((tld::is_tld(label) && ends_word) || more).then_some((i, i + 5, "."))
+    // Between two short numbers it is an address written out.
+    let octets = before.is_some_and(|c| c.is_ascii_digit())
+        && len <= 3
+        && label.bytes().all(|c| c.is_ascii_digit());
+    ((tld::is_tld(label) && ends_word) || more || octets).then_some((i, i + 5, "."))
 }
 
 /// Zero-width space, joiners, word joiner, byte-order mark and soft hyphen:

@@ -131,8 +131,9 @@ fn schemeless(cx: &mut Cx<'_>) {
         let start = slash - host_len;
         // The host must start the word: after `@`, `/`, `:` or `\` it is
         // part of something else (an address, a path, an antivirus name).
-        let starts_word = before(b, start)
-            .is_none_or(|c| c.is_ascii_whitespace() || b"\"'(<[{=,;`*".contains(&c));
+        let starts_word = before(b, start).map_or(true, |c| {
+            c.is_ascii_whitespace() || b"\"'(<[{=,;`*".contains(&c)
+        });
         if host_len == 0
             || !starts_word
             || !b.get(slash + 1).is_some_and(|&c| is_url(c))
