@@ -164,10 +164,11 @@ fn at(b: &[u8], i: usize, pat: &[u8]) -> bool {
 
 /// `[.]`, `(dot)`, `[:]`, `[at]` and the other bracketed markers.
 fn bracket(b: &[u8], i: usize) -> Option<(usize, usize, &'static str)> {
-    let close = match b[i] {
+    let close = match b.get(i)? {
         b'[' => b']',
         b'(' => b')',
-        _ => b'}',
+        b'{' => b'}',
+        _ => return None,
     };
     const INNER: &[(&[u8], &str)] = &[
         (b".", "."),
