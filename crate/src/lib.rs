@@ -17,10 +17,12 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod defang;
 pub mod extract;
 pub mod tm;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+pub use defang::defang;
 pub use extract::{Extraction, Finder, Kind, Match};

@@ -39,7 +39,16 @@ use scan::{Cx, Found, Scanner};
 /// The kind of an indicator. The names are those of the extraction cases and
 /// of `tmlookup extract --json`.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {

@@ -1,12 +1,244 @@
-//! The one module that speaks wasm-bindgen.
+//! The one module that speaks wasm-bindgen: converts arguments with
+//! serde-wasm-bindgen, calls the core and converts back.
 
+mod frame;
+mod net;
 mod render;
 
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
+use web_sys::Element;
 
-/// Finds the indicators in `text`.
+use crate::extract::{Extraction, Finder, Kind};
+use crate::tm::{self, Endpoint, Request};
+
+/// Sends panics to the console, so that a bug shows as an error there and
+/// the view can show its error state instead of hanging.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// Serializes for JS as plain objects (not `Map`s), so the values pass
+/// through `postMessage` and extension storage unchanged.
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&serializer).map_err(JsValue::from)
+}
+
+fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value).map_err(JsValue::from)
+}
+
+thread_local! {
+    // Compiling the finder's patterns is the expensive part: do it once.
+    static FINDER: Finder = Finder::new();
+}
+
+fn find(text: &str) -> Extraction {
+    FINDER.with(|f| f.find(text))
+}
+
+/// Finds the indicators in `text`: `{indicators, truncated, scanned_bytes}`,
+/// the same JSON as `tmlookup extract --json`.
 #[wasm_bindgen]
 pub fn extract(text: &str) -> Result<JsValue, JsValue> {
-    let found = crate::Finder::new().find(text);
-    serde_wasm_bindgen::to_value(&found).map_err(JsValue::from)
+    let found = find(text);
+    to_js(&serde_json::json!({
+        "indicators": found.indicators,
+        "truncated": found.truncated,
+        "scanned_bytes": found.scanned_bytes,
+    }))
+}
+
+/// One indicator to look up: a kind and a normalised value.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct Target {
+    kind: Kind,
+    value: String,
+    #[serde(default = "one")]
+    count: usize,
+    /// Other readings with a kind of their own (`report.zip` as a domain).
+    #[serde(default)]
+    alternatives: Vec<Kind>,
+    /// Other readings without one (`imphash` for 32 hex digits).
+    #[serde(default)]
+    also: Vec<String>,
+}
+
+fn one() -> usize {
+    1
+}
+
+/// What the results view and the popup look up in `text`:
+/// `{targets, truncated, scanned_bytes}`.
+///
+/// One target per distinct indicator, in order of first appearance. Values
+/// read out of another match (a URL's host and path, an e-mail's domain)
+/// are left out: their match is looked up through them.
+#[wasm_bindgen]
+pub fn targets(text: &str) -> Result<JsValue, JsValue> {
+    let found = find(text);
+    to_js(&serde_json::json!({
+        "targets": targets_of(&found),
+        "truncated": found.truncated,
+        "scanned_bytes": found.scanned_bytes,
+    }))
+}
+
+fn targets_of(found: &Extraction) -> Vec<Target> {
+    let mut out: Vec<Target> = Vec::new();
+    for m in found.indicators.iter().filter(|m| m.derived_from.is_none()) {
+        match out
+            .iter_mut()
+            .find(|t| t.kind == m.kind && t.value == m.value)
+        {
+            Some(t) => t.count += 1,
+            None => out.push(Target {
+                kind: m.kind,
+                value: m.value.clone(),
+                count: 1,
+                alternatives: m.alternatives.clone(),
+                also: m.also.iter().map(|s| s.to_string()).collect(),
+            }),
+        }
+    }
+    out
+}
+
+/// Reads `kind:value` strings (the results page's `i=` parameters); those
+/// with an unknown kind or an empty value are skipped.
+#[wasm_bindgen]
+pub fn parse_targets(items: Vec<String>) -> Result<JsValue, JsValue> {
+    let targets: Vec<Target> = items
+        .iter()
+        .filter_map(|item| {
+            let (kind, value) = item.split_once(':')?;
+            let kind: Kind = serde_json::from_value(kind.into()).ok()?;
+            let value = value.trim();
+            (!value.is_empty()).then(|| Target {
+                kind,
+                value: value.to_owned(),
+                count: 1,
+                alternatives: Vec::new(),
+                also: Vec::new(),
+            })
+        })
+        .collect();
+    to_js(&targets)
+}
+
+/// What to tell the user when `text` holds no indicator.
+#[wasm_bindgen]
+pub fn nothing_found_message(text: &str) -> String {
+    frame::nothing_found_message(text)
+}
+
+/// One line that counts the indicators by kind.
+#[wasm_bindgen]
+pub fn summary_line(targets: JsValue) -> Result<String, JsValue> {
+    let targets: Vec<Target> = from_js(targets)?;
+    Ok(frame::summary_line(&targets))
+}
+
+/// The requests to send for an indicator of `kind`.
+#[wasm_bindgen]
+pub fn plan(kind: &str, value: &str) -> Result<JsValue, JsValue> {
+    let kind: Kind = serde_json::from_value(kind.into())
+        .map_err(|_| JsValue::from_str(&format!("unknown indicator kind {kind}")))?;
+    to_js(&tm::plan(kind, value))
+}
+
+/// The plan for reading `value` as a query of `endpoint` (`imphash`,
+/// `ssl`, …); for `report`, `year` names the report's year.
+#[wasm_bindgen]
+pub fn plan_as(
+    endpoint: &str,
+    value: &str,
+    year: Option<String>,
+) -> Result<JsValue, JsValue> {
+    let endpoint = Endpoint::from_name(endpoint)
+        .ok_or_else(|| JsValue::from_str(&format!("unknown endpoint {endpoint}")))?;
+    let plan = match (endpoint, year) {
+        (Endpoint::Report, Some(y)) => tm::plan_report(value, &y),
+        _ => tm::plan_as(endpoint, value),
+    };
+    to_js(&plan)
+}
+
+/// `value` of `kind` defanged, for pasting where it must not become live.
+#[wasm_bindgen]
+pub fn defang(kind: &str, value: &str) -> String {
+    match serde_json::from_value::<Kind>(kind.into()) {
+        Ok(kind) => crate::defang(kind, value),
+        Err(_) => value.to_owned(),
+    }
+}
+
+/// The earliest time (ms) a request may leave so that no rolling window of
+/// `window_ms` holds more than `limit` requests sent at `sent_at`.
+#[wasm_bindgen]
+pub fn next_slot(sent_at: Vec<f64>, now_ms: f64, limit: u32, window_ms: f64) -> f64 {
+    tm::budget::next_slot(&sent_at, now_ms, limit, window_ms)
+}
+
+/// Sends one request to ThreatMiner and says how it went. Failures of the
+/// service come back as an outcome in the `error` state; the promise
+/// rejects only when `request` is not a request.
+#[wasm_bindgen]
+pub async fn fetch_outcome(
+    base: String,
+    request: JsValue,
+    timeout_ms: u32,
+) -> Result<JsValue, JsValue> {
+    let request: Request = from_js(request)?;
+    let outcome = net::fetch_outcome(&base, &request, timeout_ms).await;
+    to_js(&outcome)
+}
+
+/// Draws one indicator's block, with a section per planned request, at the
+/// end of `container`. Returns the block.
+#[wasm_bindgen]
+pub fn render_indicator(
+    container: &Element,
+    target: JsValue,
+    plan: JsValue,
+) -> Result<Element, JsValue> {
+    let target: Target = from_js(target)?;
+    let plan: frame::WirePlan = from_js(plan)?;
+    frame::indicator(container, &target, &plan)
+}
+
+/// Shows a section's progress: `queued` (with its place in line and when it
+/// may leave) or `loading`.
+#[wasm_bindgen]
+pub fn render_status(
+    section: &Element,
+    state: &str,
+    position: u32,
+    eta_ms: f64,
+    paused_until_ms: f64,
+    now_ms: f64,
+) -> Result<(), JsValue> {
+    frame::status(section, state, position, eta_ms, paused_until_ms, now_ms)
+}
+
+/// Draws a section's answer, as the background's outcome for it.
+#[wasm_bindgen]
+pub fn render_outcome(
+    section: &Element,
+    outcome: JsValue,
+    fetched_at_ms: f64,
+    cached: bool,
+    now_ms: f64,
+) -> Result<(), JsValue> {
+    let outcome: frame::WireOutcome = from_js(outcome)?;
+    frame::outcome(section, &outcome, fetched_at_ms, cached, now_ms)
+}
+
+/// Fills the popup's list of found indicators.
+#[wasm_bindgen]
+pub fn render_found_list(list: &Element, targets: JsValue) -> Result<(), JsValue> {
+    let targets: Vec<Target> = from_js(targets)?;
+    frame::found_list(list, &targets)
 }
