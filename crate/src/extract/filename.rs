@@ -41,8 +41,13 @@ const EXTENSIONS: &[&str] = &[
 pub(crate) fn is_extension(ext: &str) -> bool {
     ext.len() <= 5
         && EXTENSIONS
-            .binary_search(&ext.to_ascii_lowercase().as_str())
+            .binary_search_by(|e| cmp_lower(e.as_bytes(), ext.as_bytes()))
             .is_ok()
+}
+
+/// Compares lower-case `a` with `b` as if `b` were lower-cased too.
+pub(crate) fn cmp_lower(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    a.iter().copied().cmp(b.iter().map(u8::to_ascii_lowercase))
 }
 
 /// Whether the last part of `path` has an extension of one to five

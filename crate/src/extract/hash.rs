@@ -1,7 +1,7 @@
 //! Hex digests: MD5, SHA-1, SHA-256, SHA-384 and SHA-512, told apart by
 //! length alone.
 
-use super::scan::{before, is_word, line_before, Cx, Found, Scanner};
+use super::scan::{before, contains_ci, is_word, line_before, Cx, Found, Scanner};
 use super::Kind;
 
 /// Finds hex digests.
@@ -14,22 +14,36 @@ impl Scanner for Hashes {
 
     fn scan(&self, cx: &mut Cx<'_>) {
         let b = cx.b;
+        // Only runs of at least 32 hex digits matter. Any such run that
+        // starts at or after `i` holds byte `i + 31`, so when that byte is
+        // not hex the search can jump past it: in prose most bytes are
+        // never looked at.
         let mut i = 0;
-        while i < b.len() {
-            if !b[i].is_ascii_hexdigit() {
-                i += 1;
+        while i + SHORTEST <= b.len() {
+            let probe = i + SHORTEST - 1;
+            if !b[probe].is_ascii_hexdigit() {
+                i = probe + 1;
                 continue;
             }
-            let start = i;
-            while i < b.len() && b[i].is_ascii_hexdigit() {
-                i += 1;
+            // `b[i - 1]` is never hex here, so the run starts at or after i.
+            let mut start = probe;
+            while start > i && b[start - 1].is_ascii_hexdigit() {
+                start -= 1;
             }
-            if let Some(f) = digest(cx, start, i) {
+            let mut end = probe + 1;
+            while end < b.len() && b[end].is_ascii_hexdigit() {
+                end += 1;
+            }
+            if let Some(f) = digest(cx, start, end) {
                 cx.push(f);
             }
+            i = end;
         }
     }
 }
+
+/// The length of the shortest digest, MD5.
+const SHORTEST: usize = 32;
 
 /// The kind a run of `len` hex digits would be.
 fn kind_of(len: usize) -> Option<Kind> {
@@ -60,7 +74,7 @@ fn digest(cx: &Cx<'_>, start: usize, end: usize) -> Option<Found> {
     let mut found =
         Found::new(kind, start, end, cx.text[start..end].to_ascii_lowercase());
     let context = line_before(b, start, 48);
-    let has = |w: &str| context.windows(w.len()).any(|x| x == w.as_bytes());
+    let has = |w: &str| contains_ci(context, w.as_bytes());
     match kind {
         // An import hash is an MD5 of a different input; a label says which.
         Kind::Md5 => {

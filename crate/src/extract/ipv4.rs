@@ -2,7 +2,7 @@
 
 use std::net::Ipv4Addr;
 
-use super::scan::{before, is_word, line_before, Cx, Found, Scanner};
+use super::scan::{before, ends_with_ci, is_word, line_before, Cx, Found, Scanner};
 use super::Kind;
 
 /// Finds IPv4 addresses.
@@ -34,8 +34,11 @@ impl Scanner for Ipv4s {
                 continue;
             };
             done = end;
-            if let Some(addr) = address(cx, start, end) {
-                cx.push(Found::new(Kind::Ipv4, start, end, addr.to_string()));
+            // std's parser accepts only the canonical form (no leading
+            // zeros), so the text is already the normalised value.
+            if address(cx, start, end).is_some() {
+                let value = cx.text[start..end].to_owned();
+                cx.push(Found::new(Kind::Ipv4, start, end, value));
             }
         }
     }
@@ -103,7 +106,8 @@ fn address(cx: &Cx<'_>, start: usize, end: usize) -> Option<Ipv4Addr> {
             }
         }
     }
-    if cx.is_claimed(start, end) || line_before(b, start, 10).ends_with(b"version ") {
+    if cx.is_claimed(start, end) || ends_with_ci(line_before(b, start, 10), b"version ")
+    {
         return None;
     }
     cx.text[start..end].parse().ok()

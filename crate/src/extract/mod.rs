@@ -309,28 +309,36 @@ impl Finder {
     }
 }
 
-/// Maps the found values back to the original text, sorts them and turns
-/// parent links into indices of the sorted list.
+/// Maps the found values back to the original text, sorts them, drops
+/// repeats (the same kind over the same span, which two rules of one
+/// scanner may both report) and turns parent links into indices of the
+/// sorted list.
 fn assemble(
     found: Vec<Found>,
     cleaned: &refang::Cleaned<'_>,
     text: &str,
 ) -> Vec<Match> {
-    let mut order: Vec<usize> = (0..found.len()).collect();
     let spans: Vec<(usize, usize)> = found
         .iter()
         .map(|f| (cleaned.start(f.start), cleaned.end(f.end)))
         .collect();
-    order.sort_by_key(|&i| {
-        (spans[i].0, std::cmp::Reverse(spans[i].1), found[i].kind, i)
-    });
+    let key = |i: usize| (spans[i].0, std::cmp::Reverse(spans[i].1), found[i].kind);
+    let mut order: Vec<usize> = (0..found.len()).collect();
+    order.sort_by_key(|&i| (key(i), i));
+    // `rank[i]`: where found value `i` (or the first of its repeats) ends up.
     let mut rank = vec![0; found.len()];
-    for (r, &i) in order.iter().enumerate() {
-        rank[i] = r;
+    let mut kept: Vec<usize> = Vec::with_capacity(order.len());
+    for &i in &order {
+        match kept.last() {
+            Some(&last) if key(last) == key(i) => rank[i] = rank[last],
+            _ => {
+                rank[i] = kept.len();
+                kept.push(i);
+            }
+        }
     }
     let mut slots: Vec<Option<Found>> = found.into_iter().map(Some).collect();
-    order
-        .iter()
+    kept.iter()
         .filter_map(|&i| {
             let f = slots[i].take()?;
             let (start, end) = spans[i];

@@ -82,11 +82,12 @@ impl Cleaned<'_> {
     }
 }
 
-/// Bytes at which some rule may begin. Everything else is copied unseen,
-/// which keeps the pass close to memory speed on ordinary prose.
+/// Bytes at which some rule may begin (a spelled-out ` dot ` is caught at
+/// its `d`, which is rarer than the space before it). Everything else is
+/// copied unseen, which keeps the pass close to memory speed on prose.
 static TRIGGER: [bool; 256] = {
     let mut t = [false; 256];
-    let bytes = b"[({\\xX \xE2\xEF\xC2";
+    let bytes = b"[({\\xXdD\xE2\xEF\xC2";
     let mut i = 0;
     while i < bytes.len() {
         t[bytes[i] as usize] = true;
@@ -151,7 +152,7 @@ fn rule_at(b: &[u8], i: usize) -> Option<(usize, usize, &'static str)> {
         b'[' | b'(' | b'{' => bracket(b, i).or_else(|| optional_s(b, i)),
         b'\\' => escaped_dot(b, i),
         b'x' | b'X' => scheme(b, i),
-        b' ' => spelled_dot(b, i),
+        b'd' | b'D' => spelled_dot(b, i.checked_sub(1)?),
         _ => invisible(b, i),
     }
 }

@@ -1,8 +1,6 @@
 //! What every kind's scanner shares: the trait, the working state, and the
 //! character classes and boundary rules that several kinds use.
 
-use std::collections::HashMap;
-
 use super::Kind;
 
 /// One kind's (or one family's) search over the cleaned text.
@@ -61,7 +59,6 @@ pub(crate) struct Cx<'t> {
     pub(crate) text: &'t str,
     pub(crate) b: &'t [u8],
     found: Vec<Found>,
-    index: HashMap<(Kind, usize, usize), usize>,
     /// One bit per byte of text.
     claimed: Vec<u64>,
     /// Sorted offsets where a defanged marker was rewritten.
@@ -74,21 +71,14 @@ impl<'t> Cx<'t> {
             text,
             b: text.as_bytes(),
             found: Vec::new(),
-            index: HashMap::new(),
             claimed: vec![0; text.len() / 64 + 1],
             defanged,
         }
     }
 
-    /// Records `f` and returns its index. The same kind over the same span
-    /// is recorded once; a second report returns the first one's index.
+    /// Records `f` and returns its index, for the matches derived from it.
     pub(crate) fn push(&mut self, f: Found) -> usize {
-        let key = (f.kind, f.start, f.end);
-        if let Some(&i) = self.index.get(&key) {
-            return i;
-        }
         self.found.push(f);
-        self.index.insert(key, self.found.len() - 1);
         self.found.len() - 1
     }
 
@@ -175,15 +165,27 @@ fn unbalanced(s: &[u8], open: u8, close: u8) -> bool {
     closes > opens
 }
 
-/// Up to `n` bytes of the same line before `i`, lower-cased: where labels
-/// such as "Mutex:" or "imphash" sit.
-pub(crate) fn line_before(b: &[u8], i: usize, n: usize) -> Vec<u8> {
+/// Up to `n` bytes of the same line before `i`: where labels such as
+/// "Imphash:" or "User-Agent:" sit.
+pub(crate) fn line_before(b: &[u8], i: usize, n: usize) -> &[u8] {
     let lo = i.saturating_sub(n);
     let from = b[lo..i]
         .iter()
         .rposition(|&c| c == b'\n')
         .map_or(lo, |p| lo + p + 1);
-    b[from..i].to_ascii_lowercase()
+    &b[from..i]
+}
+
+/// Whether `hay` ends with `suffix`, ignoring ASCII case.
+pub(crate) fn ends_with_ci(hay: &[u8], suffix: &[u8]) -> bool {
+    hay.len() >= suffix.len()
+        && hay[hay.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+}
+
+/// Whether `hay` contains `needle`, ignoring ASCII case.
+pub(crate) fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 #[cfg(test)]
@@ -218,6 +220,6 @@ mod tests {
 
     #[test]
     fn line_before_stops_at_newline() {
-        assert_eq!(line_before(b"x\nImphash: ab", 11, 40), b"imphash: ");
+        assert_eq!(line_before(b"x\nImphash: ab", 11, 40), b"Imphash: ");
     }
 }

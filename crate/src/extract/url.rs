@@ -244,6 +244,9 @@ fn emit(cx: &mut Cx<'_>, p: &Parsed, parent: Option<usize>) {
 /// The decoded URL and its host are reported over the encoded value's span.
 fn nested(cx: &mut Cx<'_>, (start, end): (usize, usize), url: usize) {
     let query = &cx.b[start..end];
+    if memchr::memchr(b'%', query).is_none() {
+        return;
+    }
     let lower = query.to_ascii_lowercase();
     let Some(at) = memmem::find(&lower, b"%3a%2f%2f") else {
         return;

@@ -2,7 +2,7 @@
 //! parenthesised comments on one line, starting at a well-known product or
 //! after a `User-Agent:` label.
 
-use super::scan::{before, is_word, line_before, Cx, Found, Scanner};
+use super::scan::{before, ends_with_ci, is_word, line_before, Cx, Found, Scanner};
 use super::Kind;
 
 /// Finds user-agent strings.
@@ -37,7 +37,7 @@ impl Scanner for UserAgents {
             let label = line_before(b, start, 16);
             let labelled = [&b"user-agent:"[..], b"user agent:", b"useragent:", b"ua:"]
                 .iter()
-                .any(|l| label.trim_ascii_end().ends_with(l));
+                .any(|l| ends_with_ci(label.trim_ascii_end(), l));
             if !labelled && !KNOWN.iter().any(|k| product.eq_ignore_ascii_case(k)) {
                 continue;
             }
