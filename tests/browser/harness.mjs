@@ -174,6 +174,8 @@ function escapeHtml(text) {
 export async function startPageServer({ corpusDir = CORPUS_DIR } = {}) {
   const app = express();
   app.disable('x-powered-by');
+  // Browsers ask for it on every page; a 404 would show up as a console error.
+  app.get('/favicon.ico', (req, res) => res.status(204).end());
   app.get('/corpus/:folder/:file', async (req, res) => {
     const { folder, file } = req.params;
     const full = path.join(corpusDir, folder, file);

@@ -69,8 +69,9 @@ const PAGES = {
   http403: '<!DOCTYPE html>\n<html><head><title>Access denied</title></head>\n'
     + '<body><h1>403 Forbidden</h1><p>This request was blocked by the edge network '
     + 'protecting this site.</p><p>Ray ID: 0000replaytest</p></body></html>\n',
-  notjson: '<br />\n<b>Warning</b>:  mysqli_connect(): (HY000/2002): Connection refused in '
-    + '<b>/var/www/api/v2/db.php</b> on line <b>7</b><br />\nDatabase unavailable\n',
+  // A PHP warning printed as plain text (html_errors off): no markup to sniff.
+  notjson: 'PHP Warning:  mysqli_connect(): (HY000/2002): Connection refused in '
+    + '/var/www/api/v2/db.php on line 7\nDatabase unavailable\n',
   http429: '<html><head><title>429 Too Many Requests</title></head>'
     + '<body><h1>Too Many Requests</h1></body></html>\n',
 };
@@ -224,7 +225,7 @@ export async function startReplay({ port = 0, samplesDir = DEFAULT_SAMPLES_DIR }
         return;
       case 'http500': return send(res, entry, { status: 500, contentType: html, body: PAGES.http500, answer });
       case 'http403': return send(res, entry, { status: 403, contentType: html, body: PAGES.http403, answer });
-      // Labelled JSON on purpose: the HTML pages above already cover "a web page came back".
+      // Labelled JSON on purpose: http500 and http403 already cover "a web page came back".
       case 'notjson': return send(res, entry, { status: 200, contentType: 'application/json', body: PAGES.notjson, answer });
       case 'empty': return send(res, entry, { status: 200, contentType: 'application/json', body: '', answer });
       case 'http204': return send(res, entry, { status: 204, answer });
