@@ -53,13 +53,13 @@ export async function prepareExtension(extensionDir = DEFAULT_EXTENSION_DIR) {
  * `worker` is the service worker as first seen, `getWorker()` finds it again after
  * Chromium stopped and restarted it.
  */
-export async function launchChromium({ extensionDir = DEFAULT_EXTENSION_DIR } = {}) {
+export async function launchChromium({ extensionDir = DEFAULT_EXTENSION_DIR, headless = true } = {}) {
   await requireFile(CHROMIUM, 'install Debian\'s browser: apt-get install -y chromium');
   const extCopy = await prepareExtension(extensionDir);
   const profile = await mkdtemp(path.join(os.tmpdir(), 'tmlookup-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
-    headless: true,
+    headless,
     args: [
       `--disable-extensions-except=${extCopy}`,
       `--load-extension=${extCopy}`,
