@@ -49,6 +49,18 @@ test('a domain searched in the popup is looked up and its sections show the samp
   assert.match(await text(5), /mail\.vwrm\.com/, 'subdomain from the rt=5 sample');
   assert.match(await text(6), /comment_crew_indicators_of_compromise\.pdf/, 'report from the rt=6 sample');
 
+  // WHOIS values sit in one column whatever the number of values before them (two name
+  // servers once pushed every later value into the label column).
+  const whois = sectionLocator(results, 'vwrm.com', 1);
+  const lefts = [];
+  for (const value of ['register.com, inc.', 'onyx.nbnet.nb.ca', 'opal.nbnet.nb.ca', 'Kentville', 'Valley Waste Resource Management']) {
+    const box = await whois.getByText(value, { exact: true }).first().boundingBox();
+    assert.ok(box, `${value} is visible in the WHOIS section`);
+    lefts.push(`${value}@${Math.round(box.x)}`);
+  }
+  const xs = new Set(lefts.map((l) => l.split('@')[1]));
+  assert.equal(xs.size, 1, `WHOIS values are not in one column: ${lefts.join(', ')}`);
+
   // One request per section, and nothing else sent.
   assert.deepEqual(requestedRts(replay, 'domain', 'vwrm.com'), ['1', '2', '3', '4', '5', '6']);
   assert.equal(replay.log().length, 6);
