@@ -97,6 +97,13 @@ pub(crate) fn valid_domain(s: &str) -> bool {
     let Some(last) = labels.next_back() else {
         return false;
     };
+    // Most dotted tokens in prose end in a number or a one-letter part
+    // (`3.5`, `e.g`): reject those before looking at every label.
+    let tld_like = last.len() >= 2
+        && (last.bytes().all(|c| c.is_ascii_alphabetic()) || last.starts_with("xn--"));
+    if !tld_like || !tld::is_tld(last) {
+        return false;
+    }
     let mut count = 1;
     for label in labels {
         count += 1;
@@ -112,7 +119,7 @@ pub(crate) fn valid_domain(s: &str) -> bool {
             return false;
         }
     }
-    count >= 2 && tld::is_tld(last)
+    count >= 2
 }
 
 #[cfg(test)]

@@ -82,19 +82,48 @@ impl Cleaned<'_> {
     }
 }
 
-/// Bytes at which some rule may begin (a spelled-out ` dot ` is caught at
-/// its `d`, which is rarer than the space before it). Everything else is
-/// copied unseen, which keeps the pass close to memory speed on prose.
-static TRIGGER: [bool; 256] = {
-    let mut t = [false; 256];
-    let bytes = b"[({\\xXdD\xE2\xEF\xC2";
-    let mut i = 0;
-    while i < bytes.len() {
-        t[bytes[i] as usize] = true;
-        i += 1;
+/// Finds the bytes at which some rule may begin, with one vectorised
+/// search per group of them; each group remembers its next hit, so every
+/// byte of the text is searched once per group. Spelled-out dots are found
+/// whole, in the three casings people write (` dot `, ` DOT `, ` Dot `).
+struct Triggers<'a> {
+    b: &'a [u8],
+    /// The next hit of each group, `usize::MAX` once there is none.
+    next: [usize; 6],
+}
+
+impl<'a> Triggers<'a> {
+    fn new(b: &'a [u8]) -> Triggers<'a> {
+        let mut next = [0; 6];
+        for (g, slot) in next.iter_mut().enumerate() {
+            *slot = Self::search(g, b).unwrap_or(usize::MAX);
+        }
+        Triggers { b, next }
     }
-    t
-};
+
+    fn search(group: usize, b: &[u8]) -> Option<usize> {
+        match group {
+            0 => memchr::memchr3(b'[', b'(', b'{', b),
+            1 => memchr::memchr3(b'\\', b'x', b'X', b),
+            2 => memchr::memchr3(0xE2, 0xEF, 0xC2, b),
+            3 => memchr::memmem::find(b, b" dot "),
+            4 => memchr::memmem::find(b, b" DOT "),
+            _ => memchr::memmem::find(b, b" Dot "),
+        }
+    }
+
+    /// The first trigger at or after `i`.
+    fn from(&mut self, i: usize) -> Option<usize> {
+        for g in 0..self.next.len() {
+            if self.next[g] < i {
+                let rest = self.b.get(i..).unwrap_or_default();
+                self.next[g] = Self::search(g, rest).map_or(usize::MAX, |p| i + p);
+            }
+        }
+        let first = self.next.iter().copied().min()?;
+        (first != usize::MAX).then_some(first)
+    }
+}
 
 /// Rewrites every defanged form in `text` and drops invisible characters.
 pub(crate) fn clean(text: &str) -> Cleaned<'_> {
@@ -103,20 +132,16 @@ pub(crate) fn clean(text: &str) -> Cleaned<'_> {
     let mut edits = Vec::new();
     // Everything before `copied` has been handled already.
     let mut copied = 0;
-    let mut i = 0;
-    while i < b.len() {
-        if !TRIGGER[b[i] as usize] {
-            i += 1;
-            continue;
-        }
+    let mut triggers = Triggers::new(b);
+    let mut pos = 0;
+    while let Some(i) = triggers.from(pos) {
+        pos = i + 1;
         let Some((start, end, with)) = rule_at(b, i) else {
-            i += 1;
             continue;
         };
         // A rule may reach back to bytes before `i` (the `h` of `hxxp`), but
         // never into text that is already written out.
         if start < copied {
-            i += 1;
             continue;
         }
         if out.capacity() == 0 {
@@ -131,7 +156,7 @@ pub(crate) fn clean(text: &str) -> Cleaned<'_> {
         });
         out.push_str(with);
         copied = end;
-        i = end;
+        pos = end;
     }
     if edits.is_empty() {
         return Cleaned {
@@ -152,7 +177,7 @@ fn rule_at(b: &[u8], i: usize) -> Option<(usize, usize, &'static str)> {
         b'[' | b'(' | b'{' => bracket(b, i).or_else(|| optional_s(b, i)),
         b'\\' => escaped_dot(b, i),
         b'x' | b'X' => scheme(b, i),
-        b'd' | b'D' => spelled_dot(b, i.checked_sub(1)?),
+        b' ' => spelled_dot(b, i),
         _ => invisible(b, i),
     }
 }
