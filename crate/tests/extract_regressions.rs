@@ -95,3 +95,18 @@ fn parenthesised_dot_in_prose_refanged() {
     let text = "the office (.) com team";
     assert!(values(text, Kind::Domain).is_empty());
 }
+
+#[test]
+fn tail_of_unicode_word_read_as_domain() {
+    assert!(values("Verlag B\u{fc}cher.de und \u{444}oo.ru", Kind::Domain).is_empty());
+    assert_eq!(
+        values("\u{201c}evil.com\u{201d}", Kind::Domain),
+        ["evil.com"]
+    );
+}
+
+#[test]
+fn dot_com_era_read_as_domain() {
+    assert!(values("after the dot com bubble burst", Kind::Domain).is_empty());
+    assert_eq!(values("beacon to evil dot com", Kind::Domain), ["evil.com"]);
+}

@@ -5,112 +5,131 @@
 //! JSON object whose shape (`{"indicators": [{"kind", "value", "start",
 //! "end", ...}], ...}`) other tools may rely on.
 
-use std::io::{Read, Write};
-use std::process::ExitCode;
+// The command line is native only (clap is not built for wasm32); the
+// wasm build gets an empty `main` so the workspace still builds there.
+#[cfg(target_arch = "wasm32")]
+fn main() {}
 
-use clap::{Parser, Subcommand};
-use tmlookup::{Extraction, Finder};
-
-/// Finds indicators of compromise in threat reports.
-#[derive(Parser)]
-#[command(name = "tmlookup", version)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::main()
 }
 
-#[derive(Subcommand)]
-enum Command {
-    /// Print the indicators found in a file or standard input.
-    Extract {
-        /// Print one JSON object instead of a table.
-        #[arg(long)]
-        json: bool,
-        /// The file to read; `-` or nothing reads standard input.
-        file: Option<String>,
-    },
-}
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use std::io::{Read, Write};
+    use std::process::ExitCode;
 
-fn main() -> ExitCode {
-    let Command::Extract { json, file } = Cli::parse().command;
-    let input = match read(file.as_deref()) {
-        Ok(input) => input,
-        Err(message) => {
-            eprintln!("tmlookup: {message}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let found = extract(&Finder::new(), &input);
-    let printed = if json { print_json(&found) } else { print_table(&found) };
-    match printed {
-        Ok(()) => ExitCode::SUCCESS,
-        // A closed pipe (`| head`) is not worth a message.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("tmlookup: could not write the output: {e}");
-            ExitCode::FAILURE
-        }
+    use clap::{Parser, Subcommand};
+    use tmlookup::{Extraction, Finder};
+
+    /// Finds indicators of compromise in threat reports.
+    #[derive(Parser)]
+    #[command(name = "tmlookup", version)]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
     }
-}
 
-fn read(file: Option<&str>) -> Result<Vec<u8>, String> {
-    let mut input = Vec::new();
-    match file {
-        None | Some("-") => std::io::stdin()
-            .read_to_end(&mut input)
-            .map_err(|e| format!("could not read standard input: {e}"))?,
-        Some(path) => {
-            input = std::fs::read(path)
-                .map_err(|e| format!("could not read {path}: {e}; check the path"))?;
-            input.len()
-        }
-    };
-    Ok(input)
-}
-
-/// Runs the finder over each valid UTF-8 stretch of `input`, so offsets
-/// stay byte offsets into the input as read even when it is not all text.
-fn extract(finder: &Finder, input: &[u8]) -> Extraction {
-    let cut = input.len().min(finder.limit());
-    let mut all = Extraction::default();
-    let mut base = 0;
-    for chunk in input[..cut].utf8_chunks() {
-        let valid = chunk.valid();
-        if !valid.is_empty() {
-            all.append(finder.find(valid), base);
-        }
-        base += valid.len() + chunk.invalid().len();
+    #[derive(Subcommand)]
+    enum Command {
+        /// Print the indicators found in a file or standard input.
+        Extract {
+            /// Print one JSON object instead of a table.
+            #[arg(long)]
+            json: bool,
+            /// The file to read; `-` or nothing reads standard input.
+            file: Option<String>,
+        },
     }
-    all.scanned_bytes = cut;
-    all.truncated |= cut < input.len();
-    all
-}
 
-fn print_json(found: &Extraction) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer(&mut out, found)?;
-    writeln!(out)
-}
-
-fn print_table(found: &Extraction) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    let mut groups = found.groups();
-    groups.sort_by(|a, b| (a.kind, &a.value).cmp(&(b.kind, &b.value)));
-    for g in &groups {
-        let alternatives: Vec<&str> = g.alternatives.iter().map(|k| k.name()).collect();
-        let alt = if alternatives.is_empty() {
-            String::new()
-        } else {
-            format!("\t(or {})", alternatives.join(", "))
+    pub(crate) fn main() -> ExitCode {
+        let Command::Extract { json, file } = Cli::parse().command;
+        let input = match read(file.as_deref()) {
+            Ok(input) => input,
+            Err(message) => {
+                eprintln!("tmlookup: {message}");
+                return ExitCode::FAILURE;
+            }
         };
-        writeln!(out, "{:<12}\t{}\t{}{alt}", g.kind.name(), g.count, g.value)?;
+        let found = extract(&Finder::new(), &input);
+        let printed = if json {
+            print_json(&found)
+        } else {
+            print_table(&found)
+        };
+        match printed {
+            Ok(()) => ExitCode::SUCCESS,
+            // A closed pipe (`| head`) is not worth a message.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("tmlookup: could not write the output: {e}");
+                ExitCode::FAILURE
+            }
+        }
     }
-    if found.truncated {
-        writeln!(
+
+    fn read(file: Option<&str>) -> Result<Vec<u8>, String> {
+        let mut input = Vec::new();
+        match file {
+            None | Some("-") => std::io::stdin()
+                .read_to_end(&mut input)
+                .map_err(|e| format!("could not read standard input: {e}"))?,
+            Some(path) => {
+                input = std::fs::read(path).map_err(|e| {
+                    format!("could not read {path}: {e}; check the path")
+                })?;
+                input.len()
+            }
+        };
+        Ok(input)
+    }
+
+    /// Runs the finder over each valid UTF-8 stretch of `input`, so offsets
+    /// stay byte offsets into the input as read even when it is not all text.
+    fn extract(finder: &Finder, input: &[u8]) -> Extraction {
+        let cut = input.len().min(finder.limit());
+        let mut all = Extraction::default();
+        let mut base = 0;
+        for chunk in input[..cut].utf8_chunks() {
+            let valid = chunk.valid();
+            if !valid.is_empty() {
+                all.append(finder.find(valid), base);
+            }
+            base += valid.len() + chunk.invalid().len();
+        }
+        all.scanned_bytes = cut;
+        all.truncated |= cut < input.len();
+        all
+    }
+
+    fn print_json(found: &Extraction) -> std::io::Result<()> {
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer(&mut out, found)?;
+        writeln!(out)
+    }
+
+    fn print_table(found: &Extraction) -> std::io::Result<()> {
+        let mut out = std::io::stdout().lock();
+        let mut groups = found.groups();
+        groups.sort_by(|a, b| (a.kind, &a.value).cmp(&(b.kind, &b.value)));
+        for g in &groups {
+            let alternatives: Vec<&str> =
+                g.alternatives.iter().map(|k| k.name()).collect();
+            let alt = if alternatives.is_empty() {
+                String::new()
+            } else {
+                format!("\t(or {})", alternatives.join(", "))
+            };
+            writeln!(out, "{:<12}\t{}\t{}{alt}", g.kind.name(), g.count, g.value)?;
+        }
+        if found.truncated {
+            writeln!(
             out,
             "note: only the first {} bytes were read; split the input to read the rest",
             found.scanned_bytes
         )?;
+        }
+        Ok(())
     }
-    Ok(())
 }

@@ -1,7 +1,7 @@
 //! Domain names written on their own (hosts inside URLs and e-mail
 //! addresses are reported by those scanners, tied to their parent).
 
-use super::scan::{before, is_host, Cx, Found, Scanner};
+use super::scan::{before, inside_word, is_host, Cx, Found, Scanner};
 use super::{filename, tld, Kind};
 
 /// Finds bare domain names.
@@ -23,7 +23,7 @@ impl Scanner for Domains {
 
 fn domain_at(cx: &Cx<'_>, start: usize, end: usize) -> Option<Found> {
     let b = cx.b;
-    if cx.is_claimed(start, end) {
+    if cx.is_claimed(start, end) || inside_word(cx.text, start, end) {
         return None;
     }
     // After `/` or `\` the token is part of a path, or of an antivirus name
@@ -156,6 +156,7 @@ mod tests {
         );
         assert_eq!(found("EVIL-CDN.EXAMPLE.NET"), ["evil-cdn.example.net"]);
         assert_eq!(found("...evil.com..."), ["evil.com"]);
+        assert_eq!(found("\u{201c}evil.com\u{201d}"), ["evil.com"]);
     }
 
     #[test]
@@ -167,6 +168,7 @@ mod tests {
             "many applications. [To be continued]",
             "call document.write(x)",
             "version 1.2.3.4",
+            "B\u{fc}cher.de and \u{444}oo.ru",
         ] {
             assert!(found(text).is_empty(), "{text}: {:?}", found(text));
         }

@@ -1,7 +1,7 @@
 //! E-mail addresses. Each yields its domain as a derived match.
 
 use super::domain::valid_domain;
-use super::scan::{is_host, Cx, Found, Scanner};
+use super::scan::{inside_word, is_host, Cx, Found, Scanner};
 use super::Kind;
 
 /// Finds e-mail addresses.
@@ -54,7 +54,11 @@ fn email_at(cx: &mut Cx<'_>, at: usize) {
     while end > at + 1 && matches!(b[end - 1], b'.' | b'-' | b'_') {
         end -= 1;
     }
-    if start == at || b[at - 1] == b'.' || !valid_domain(&cx.text[at + 1..end]) {
+    if start == at
+        || b[at - 1] == b'.'
+        || inside_word(cx.text, start, end)
+        || !valid_domain(&cx.text[at + 1..end])
+    {
         return;
     }
     let domain = cx.text[at + 1..end].to_ascii_lowercase();

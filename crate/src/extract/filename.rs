@@ -4,7 +4,7 @@
 use memchr::memmem;
 
 use super::domain::dotted_tokens;
-use super::scan::{before, is_word, trim_end, Cx, Found, Scanner};
+use super::scan::{before, inside_word, is_word, trim_end, Cx, Found, Scanner};
 use super::{tld, Kind};
 
 /// Finds file names and paths.
@@ -238,6 +238,7 @@ fn bare_names(cx: &mut Cx<'_>) {
         if stem.is_empty()
             || !is_extension(ext)
             || cx.is_claimed(start, end)
+            || inside_word(cx.text, start, end)
             || before(cx.b, start) == Some(b'@')
             || cx.b.get(end) == Some(&b'@')
         {

@@ -330,6 +330,31 @@ fn spelled_dot(b: &[u8], i: usize) -> Option<(usize, usize, &'static str)> {
     if !before.is_some_and(|c| c.is_ascii_alphanumeric()) {
         return None;
     }
+    // "the dot com bubble" is prose. Only a short list of such words is
+    // known; another ordinary word before "dot com" is still read as a
+    // host, which is the price of taking spelled-out dots at all.
+    let word = b[i.saturating_sub(8)..i]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-' || **c == b'.')
+        .count();
+    let word = &b[i - word..i];
+    if [
+        &b"the"[..],
+        b"a",
+        b"of",
+        b"and",
+        b"or",
+        b"big",
+        b"first",
+        b"second",
+        b"new",
+    ]
+    .iter()
+    .any(|w| word.eq_ignore_ascii_case(w))
+    {
+        return None;
+    }
     let next = i + 5;
     let len = b[next..]
         .iter()
@@ -406,6 +431,7 @@ mod tests {
             "hxxpd is not a scheme, nor is xhxxp://",
             "the team (at) the office (.) with a [s]",
             "a dot on the map",
+            "the dot com bubble and the DOT COM era",
             "HKLM\\Software\\Microsoft\\.NETFramework",
         ] {
             assert_eq!(c(s), s);

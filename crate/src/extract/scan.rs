@@ -127,6 +127,16 @@ pub(crate) fn is_host(c: u8) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_')
 }
 
+/// Whether a letter or digit of any script touches `start..end` from
+/// outside: then the ASCII run is only part of a longer word (`bücher.de`
+/// holds no domain `cher.de`). Curly quotes and other punctuation do not
+/// count.
+pub(crate) fn inside_word(text: &str, start: usize, end: usize) -> bool {
+    let word = |c: char| !c.is_ascii() && c.is_alphanumeric();
+    text[..start].chars().next_back().is_some_and(word)
+        || text[end..].chars().next().is_some_and(word)
+}
+
 /// The byte before `i`, if any.
 pub(crate) fn before(b: &[u8], i: usize) -> Option<u8> {
     i.checked_sub(1).map(|p| b[p])

@@ -8,7 +8,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use memchr::memmem;
 
 use super::domain::valid_domain;
-use super::scan::{before, is_host, trim_end, Cx, Found, Scanner};
+use super::scan::{before, inside_word, is_host, trim_end, Cx, Found, Scanner};
 use super::Kind;
 
 /// Finds URLs.
@@ -136,6 +136,7 @@ fn schemeless(cx: &mut Cx<'_>) {
         });
         if host_len == 0
             || !starts_word
+            || inside_word(cx.text, start, slash)
             || !b.get(slash + 1).is_some_and(|&c| is_url(c))
             || !valid_domain(&cx.text[start..slash])
             || cx.is_claimed(start, slash)
