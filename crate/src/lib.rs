@@ -18,6 +18,7 @@
 #![warn(missing_docs)]
 
 pub mod defang;
+pub mod export;
 pub mod extract;
 pub mod tm;
 

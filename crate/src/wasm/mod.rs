@@ -242,3 +242,37 @@ pub fn render_found_list(list: &Element, targets: JsValue) -> Result<(), JsValue
     let targets: Vec<Target> = from_js(targets)?;
     frame::found_list(list, &targets)
 }
+
+/// The view's indicators and their sections' outcomes, as the results page
+/// collects them for export: `[{kind, value, sections: [{endpoint, rt,
+/// outcome?}]}]`.
+fn export_entries(entries: JsValue) -> Result<Vec<crate::export::Entry>, JsValue> {
+    from_js(entries)
+}
+
+/// The view as JSON: normalised values with ThreatMiner's raw answers.
+#[wasm_bindgen]
+pub fn export_json(entries: JsValue, now_ms: f64) -> Result<String, JsValue> {
+    Ok(crate::export::to_json(&export_entries(entries)?, now_ms))
+}
+
+/// The view as CSV, one line per value shown.
+#[wasm_bindgen]
+pub fn export_csv(entries: JsValue) -> Result<String, JsValue> {
+    Ok(crate::export::to_csv(&export_entries(entries)?))
+}
+
+/// The view as a STIX 2.1 bundle; `seed` makes the relationship ids (pass a
+/// fresh random UUID).
+#[wasm_bindgen]
+pub fn export_stix(
+    entries: JsValue,
+    now_ms: f64,
+    seed: &str,
+) -> Result<String, JsValue> {
+    Ok(crate::export::to_stix(
+        &export_entries(entries)?,
+        now_ms,
+        seed,
+    ))
+}
