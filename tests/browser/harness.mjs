@@ -311,3 +311,60 @@ export function requestedRts(replay, endpoint, q) {
     .map((e) => e.rt)
     .sort();
 }
+
+export const FIREFOX = '/usr/bin/firefox-esr';
+export const DEFAULT_FIREFOX_EXTENSION_DIR = process.env.TMLOOKUP_FIREFOX_EXTENSION_DIR
+  ? path.resolve(process.env.TMLOOKUP_FIREFOX_EXTENSION_DIR)
+  : path.join(REPO_ROOT, 'dist/firefox');
+// A fixed moz-extension:// host, so tests know the extension's pages' URLs up front.
+const FIREFOX_EXTENSION_UUID = '5f0e8e9a-6d1b-4c57-9f39-0d2c1a7b3e11';
+
+/**
+ * Starts Firefox ESR with a copy of the Firefox build (default dist/firefox, or
+ * TMLOOKUP_FIREFOX_EXTENSION_DIR) installed
+ * as a temporary add-on, through puppeteer-core 24 (25 needs Node 22).
+ *
+ * Returns `{browser, extensionUrl(page), openPage(page), close()}`. Firefox reports
+ * moz-extension:// navigations as never finishing: `openPage` does not wait for the load,
+ * so callers poll the DOM.
+ */
+export async function launchFirefox({ extensionDir = DEFAULT_FIREFOX_EXTENSION_DIR } = {}) {
+  await requireFile(FIREFOX, 'install Debian\'s browser: apt-get install -y firefox-esr');
+  const { default: puppeteer } = await import('puppeteer-core');
+  const extCopy = await prepareExtension(extensionDir);
+  const manifest = JSON.parse(await readFile(path.join(extCopy, 'manifest.json'), 'utf8'));
+  const addonId = manifest.browser_specific_settings.gecko.id;
+  const profile = await mkdtemp(path.join(os.tmpdir(), 'tmlookup-ffprofile-'));
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    userDataDir: profile,
+    args: ['--remote-allow-system-access'],
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [addonId]: FIREFOX_EXTENSION_UUID }),
+    },
+  });
+  const close = async () => {
+    await browser.close().catch(() => {});
+    await rm(profile, { recursive: true, force: true });
+    await rm(extCopy, { recursive: true, force: true });
+  };
+  try {
+    await browser.installExtension(extCopy);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const extensionUrl = (page) => `moz-extension://${FIREFOX_EXTENSION_UUID}/${page}`;
+  return {
+    browser,
+    extensionUrl,
+    async openPage(page) {
+      const tab = await browser.newPage();
+      tab.goto(extensionUrl(page)).catch(() => {});
+      return tab;
+    },
+    close,
+  };
+}
