@@ -7,6 +7,9 @@
 
 // The command line is native only (clap is not built for wasm32); the
 // wasm build gets an empty `main` so the workspace still builds there.
+// Building every target for wasm32 writes this binary's `tmlookup.wasm`
+// over the library's, so build the library alone (`--lib`) until the
+// binary has a name of its own.
 #[cfg(target_arch = "wasm32")]
 fn main() {}
 

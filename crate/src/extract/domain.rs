@@ -1,5 +1,9 @@
 //! Domain names written on their own (hosts inside URLs and e-mail
 //! addresses are reported by those scanners, tied to their parent).
+//!
+//! Internationalised names are found only in their `xn--` form; one written
+//! in Unicode (`пример.рф`) is not, which needs Unicode labels and IDNA
+//! conversion to change.
 
 use super::scan::{before, inside_word, is_host, Cx, Found, Scanner};
 use super::{filename, tld, Kind};

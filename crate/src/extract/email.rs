@@ -1,4 +1,7 @@
 //! E-mail addresses. Each yields its domain as a derived match.
+//!
+//! Quoted local parts and addresses in non-ASCII scripts are not found, and
+//! a message identifier (`<id@host>`) is reported as an address.
 
 use super::domain::valid_domain;
 use super::scan::{inside_word, is_host, Cx, Found, Scanner};

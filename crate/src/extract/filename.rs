@@ -1,5 +1,8 @@
 //! File names and paths: Windows paths (`C:\...`, `%APPDATA%\...`), Unix
 //! paths with at least two parts, and bare names with a known extension.
+//!
+//! A name with a space in it is whole only inside a Windows path: a bare
+//! `legal agreement.doc` gives `agreement.doc`.
 
 use memchr::memmem;
 

@@ -90,6 +90,8 @@ fn address(cx: &Cx<'_>, start: usize, end: usize) -> Option<Ipv4Addr> {
     }
     // A fifth number: netstat writes `address.port`, so a number above 255
     // is a port; a small one makes the whole run a version (`4.12.3.9.2`).
+    // An address with a port of 255 or less (`10.0.0.1.80`) is therefore
+    // dropped as a version.
     if b.get(end) == Some(&b'.') {
         let n = b[end + 1..]
             .iter()

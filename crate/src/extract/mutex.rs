@@ -1,6 +1,11 @@
 //! Mutex names: those in a kernel object namespace (`Global\x`,
 //! `\Sessions\1\BaseNamedObjects\x`) and those the text labels as a mutex
 //! (`Mutex: x`).
+//!
+//! Every named object in the `Global\` or `Local\` namespace is reported as
+//! a mutex, though some are events or semaphores; telling them apart needs
+//! the words around the list. Bare names under a "Mutexes" heading are not
+//! found.
 
 use super::scan::{before, is_word, trim_end, Cx, Found, Scanner};
 use super::Kind;

@@ -70,6 +70,9 @@ impl Parsed {
 /// code, Markdown tables and CSV far more often than they occur in them.
 /// So does `[`, which a path may not hold unescaped and which AsciiDoc
 /// puts straight after a link (`https://host/page[title]`).
+///
+/// A URL that really holds a comma, a quote or a `[` is cut there; that can
+/// change once the markup around a URL is known to the finder.
 fn is_url(c: u8) -> bool {
     c > b' '
         && c < 0x7f
@@ -242,7 +245,9 @@ fn emit(cx: &mut Cx<'_>, p: &Parsed, parent: Option<usize>) {
 }
 
 /// Finds URLs written percent-encoded in a query (`?u=http%3A%2F%2F...`).
-/// The decoded URL and its host are reported over the encoded value's span.
+/// The decoded URL and its host are reported over the encoded value's span,
+/// not over their own bytes: exact ranges would need a map from decoded to
+/// encoded offsets. Only the first nested URL of a query is read.
 fn nested(cx: &mut Cx<'_>, (start, end): (usize, usize), url: usize) {
     let query = &cx.b[start..end];
     if memchr::memchr(b'%', query).is_none() {

@@ -36,7 +36,7 @@ impl Scanner for RequestLines {
             let len = b[slash..]
                 .iter()
                 .take(4096)
-                .take_while(|&&c| c > b' ' && c != b'?' && c != b'#' && c < 0x7f)
+                .take_while(|&&c| is_path(c))
                 .count();
             let end = trim_end(b, slash, slash + len);
             if end > slash + 1 {
@@ -49,6 +49,13 @@ impl Scanner for RequestLines {
             }
         }
     }
+}
+
+/// Characters of a request path. The query and fragment are not part of
+/// it, and `[` starts the placeholders reports write in place of long
+/// values (`POST /fonts/[base64 string]`).
+fn is_path(c: u8) -> bool {
+    c > b' ' && c < 0x7f && !matches!(c, b'?' | b'#' | b'[' | b'"' | b'\'' | b'`')
 }
 
 #[cfg(test)]
@@ -69,6 +76,7 @@ mod tests {
     fn request_lines() {
         assert_eq!(paths("POST /wp/gate.php HTTP/1.1"), ["/wp/gate.php"]);
         assert_eq!(paths("\"GET /a/b?x=1 HTTP/1.0\""), ["/a/b"]);
+        assert_eq!(paths("POST /fonts/[base64 string]"), ["/fonts/"]);
         assert!(paths("on 2024/05/01 about 1/2 and/or FORGET /x").is_empty());
     }
 }

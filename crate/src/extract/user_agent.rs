@@ -1,6 +1,9 @@
 //! HTTP user-agent strings: a run of `product/version` tokens and
 //! parenthesised comments on one line, starting at a well-known product or
 //! after a `User-Agent:` label.
+//!
+//! Without a label, only agents that start with a product in `KNOWN` are
+//! found; a malware family's own agent string needs its label.
 
 use super::scan::{before, ends_with_ci, is_word, line_before, Cx, Found, Scanner};
 use super::Kind;
