@@ -5,10 +5,22 @@
 import { api } from './browser.js';
 import { loadSettings } from './settings.js';
 
+/**
+ * The match pattern for the configured API's host, without its port.
+ * Firefox's match patterns cannot name a port: `http://127.0.0.1/*` lets it
+ * fetch from any port of that host, yet `permissions.contains` says no for
+ * `http://127.0.0.1:8080/*`. Chromium reads a pattern without a port as
+ * every port, so both browsers agree on this form.
+ */
+export function originPattern(baseUrl) {
+  const url = new URL(baseUrl);
+  return `${url.protocol}//${url.hostname}/*`;
+}
+
 /** The match pattern for the configured API's origin. */
 export async function apiOrigin() {
   const { apiBaseUrl } = await loadSettings();
-  return new URL(apiBaseUrl).origin + '/*';
+  return originPattern(apiBaseUrl);
 }
 
 /** Whether the extension may reach the configured API now. */
