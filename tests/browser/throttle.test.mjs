@@ -1,0 +1,102 @@
+// ThreatMiner answering "too many requests" (HTTP 429, or 204 with no body) and failing now
+// and then. A throttling answer must pause the whole queue for about a minute, say so in
+// words, and then carry on; other transient failures are retried twice, no more.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, screenshot, sectionLocator } from './harness.mjs';
+import {
+  LIMIT, openResults, apiRequests, busiestWindow, describeLog, allSections, waitForAllSettled,
+  waitForStatus, requestKey, secs,
+} from './harness-queue.mjs';
+
+// What the sections say while the queue is paused, as drawn by the core.
+const PAUSED = /slow down.*waits a minute/;
+// The pause is a minute from the throttling answer; the log's times are the requests'
+// arrival, slightly before the answer, so a resumed request comes at least this much later.
+const PAUSE_MS = 59_000;
+
+/** Counts the requests per key: `{"domain|vwrm.com|3": 2, …}`. */
+const countByKey = (sent) => sent.reduce((m, e) => ({ ...m, [requestKey(e)]: (m[requestKey(e)] ?? 0) + 1 }), {});
+
+test('a 429 pauses the whole queue for a minute, says so, then recovers', { timeout: 200_000 }, async (t) => {
+  const { replay, browser, pageErrors } = await setup(t);
+  await replay.control({ fault: { mode: 'http429', endpoint: 'domain', q: 'vwrm.com', rt: 3, times: 1 } });
+  const a = await openResults(browser, 'vwrm.com');
+  const paused = await waitForStatus(a.page, PAUSED, { timeout: 20_000 });
+  assert.equal(paused.rt, '3', `the throttled section says why it waits: ${paused.status}`);
+  assert.match(paused.status, /^Queued: number 1 in line, leaves in about \d+ s\. ThreatMiner asked us to slow down/);
+
+  // Four requests of this minute's budget are left, but a view opened now must wait too.
+  const b = await openResults(browser, '104.21.38.51');
+  await waitForStatus(b.page, PAUSED, { timeout: 10_000 });
+  const bSections = await allSections(b.page);
+  assert.ok(bSections.every((s) => PAUSED.test(s.status)), bSections.map((s) => s.status).join('\n'));
+  await screenshot(b.page, 'throttle-paused');
+
+  const [one, two] = await Promise.all([a, b].map((v) => waitForAllSettled(v.page, { timeout: 150_000 })));
+  for (const s of [...one, ...two]) assert.ok(['ok', 'empty'].includes(s.state), `${s.value} ${s.rt}: ${s.state}`);
+
+  const sent = apiRequests(replay);
+  const log = describeLog(sent);
+  const throttled = sent.find((e) => e.status === 429);
+  const after = sent.filter((e) => e.seq > throttled.seq);
+  t.diagnostic(`the queue resumed ${secs(after[0].at - throttled.at)} after the 429`);
+  assert.equal(after.length, 7, `the 429'd section and the second view's six:\n${log}`);
+  assert.ok(after.every((e) => e.at - throttled.at >= PAUSE_MS), `nothing left during the pause:\n${log}`);
+  assert.equal(countByKey(sent)['domain|vwrm.com|3'], 2, log);
+  assert.ok(busiestWindow(sent) <= LIMIT, log);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a rate limit answered with 204 pauses the queue, then every section is answered', { timeout: 200_000 }, async (t) => {
+  const { replay, browser, pageErrors } = await setup(t);
+  // ThreatMiner may be stricter than its documented ten: here it takes three a minute.
+  await replay.control({ rateLimit: { max: 3, answer: 204 } });
+  const { page } = await openResults(browser, 'vwrm.com');
+  const paused = await waitForStatus(page, PAUSED, { timeout: 20_000 });
+  assert.match(paused.status, /number [1-3] in line/);
+
+  const settled = await waitForAllSettled(page, { timeout: 150_000 });
+  for (const s of settled) assert.ok(['ok', 'empty'].includes(s.state), `${s.rt}: ${s.state} ${s.message}`);
+  const sent = apiRequests(replay);
+  const log = describeLog(sent);
+  const refused = sent.filter((e) => e.status === 204);
+  assert.equal(refused.length, 3, log);
+  const lastRefusal = Math.max(...refused.map((e) => e.at));
+  const retried = sent.filter((e) => e.at > lastRefusal);
+  assert.deepEqual(retried.map(requestKey).sort(), refused.map(requestKey).sort(), log);
+  assert.ok(retried.every((e) => e.at - lastRefusal >= PAUSE_MS), log);
+  assert.ok(retried.every((e) => e.status === 200), log);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('transient failures are retried twice and no more', { timeout: 120_000 }, async (t) => {
+  const { replay, browser, pageErrors } = await setup(t);
+  await replay.control({
+    faults: [
+      { mode: 'http500', endpoint: 'domain', rt: 2 },
+      { mode: 'empty', endpoint: 'domain', rt: 3, times: 1 },
+    ],
+  });
+  const { page } = await openResults(browser, 'vwrm.com');
+  const settled = await waitForAllSettled(page, { timeout: 90_000 });
+  const state = Object.fromEntries(settled.map((s) => [s.rt, s.state]));
+  assert.deepEqual(state, { 1: 'ok', 2: 'error', 3: 'ok', 4: 'empty', 5: 'ok', 6: 'ok' });
+
+  const sent = apiRequests(replay);
+  const log = describeLog(sent);
+  const counts = countByKey(sent);
+  assert.equal(counts['domain|vwrm.com|2'], 3, `a failing section: first try and two retries:\n${log}`);
+  assert.equal(counts['domain|vwrm.com|3'], 2, `one failure, then the answer:\n${log}`);
+  for (const rt of [1, 4, 5, 6]) assert.equal(counts[`domain|vwrm.com|${rt}`], 1, log);
+  // The retries wait a little longer each time rather than hammering a broken service.
+  const tries = sent.filter((e) => e.rt === '2').map((e) => e.at);
+  t.diagnostic(`rt 2 retried after ${secs(tries[1] - tries[0])} and ${secs(tries[2] - tries[1])}`);
+  assert.ok(tries[2] - tries[1] > tries[1] - tries[0], log);
+
+  const failed = sectionLocator(page, 'vwrm.com', 2);
+  assert.match(await failed.locator('.section-message').innerText(), /HTTP 500.*Retry/);
+  assert.ok(await failed.locator('button.retry').isVisible(), 'the analyst can retry by hand');
+  assert.deepEqual(pageErrors, []);
+});
