@@ -20,7 +20,7 @@ fn main() -> std::process::ExitCode {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
-    use std::io::{Read, Write};
+    use std::io::{BufWriter, Read, Write};
     use std::process::ExitCode;
 
     use clap::{Parser, Subcommand};
@@ -107,13 +107,16 @@ mod cli {
     }
 
     fn print_json(found: &Extraction) -> std::io::Result<()> {
-        let mut out = std::io::stdout().lock();
+        // Standard output flushes at each newline, and the JSON has none
+        // until its end: without a larger buffer it leaves in 1 KiB writes.
+        let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         serde_json::to_writer(&mut out, found)?;
-        writeln!(out)
+        writeln!(out)?;
+        out.flush()
     }
 
     fn print_table(found: &Extraction) -> std::io::Result<()> {
-        let mut out = std::io::stdout().lock();
+        let mut out = BufWriter::new(std::io::stdout().lock());
         let mut groups = found.groups();
         groups.sort_by(|a, b| (a.kind, &a.value).cmp(&(b.kind, &b.value)));
         for g in &groups {
@@ -133,6 +136,6 @@ mod cli {
             found.scanned_bytes
         )?;
         }
-        Ok(())
+        out.flush()
     }
 }

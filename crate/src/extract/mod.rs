@@ -294,10 +294,8 @@ impl Finder {
         let text = &text[..cut];
         let cleaned = refang::clean(text);
         let mut cx = Cx::new(&cleaned.text, cleaned.rewritten());
-        let present = scan::present_bytes(cx.b);
         for scanner in SCANNERS {
-            let needs = scanner.needs();
-            if needs.is_empty() || needs.iter().any(|&c| present[c as usize]) {
+            if scan::wanted(scanner.needs(), cx.b) {
                 scanner.scan(&mut cx);
             }
         }

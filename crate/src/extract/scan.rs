@@ -106,14 +106,12 @@ impl<'t> Cx<'t> {
     }
 }
 
-/// Which byte values occur in `b`: the cheap pre-scan that lets the finder
-/// skip scanners whose trigger bytes are absent.
-pub(crate) fn present_bytes(b: &[u8]) -> [bool; 256] {
-    let mut seen = [false; 256];
-    for &c in b {
-        seen[c as usize] = true;
-    }
-    seen
+/// Whether one of the bytes a scanner needs occurs in `b` (or it needs
+/// none): the cheap pre-scan that skips scanners with nothing to find.
+/// A byte that occurs is usually found within the first few hundred bytes;
+/// only an absent one costs a full vectorised pass.
+pub(crate) fn wanted(needs: &[u8], b: &[u8]) -> bool {
+    needs.is_empty() || needs.iter().any(|&c| memchr::memchr(c, b).is_some())
 }
 
 /// Letters, digits and `_`: what continues a word.
