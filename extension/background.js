@@ -254,7 +254,10 @@ async function send(job, settings) {
     await api.storage.local.set({ pausedUntil });
     debug('throttled: the queue pauses until', new Date(pausedUntil).toISOString());
   }
-  if (outcome.state === 'error' && outcome.retryable && job.attempts < MAX_RETRIES) {
+  // A retry is a new request; spend no budget on it once every view that
+  // wanted it has closed (an answer, by contrast, is kept for the cache).
+  const wanted = job.waiters.length > 0;
+  if (outcome.state === 'error' && outcome.retryable && job.attempts < MAX_RETRIES && wanted) {
     job.attempts += 1;
     job.notBefore = Date.now() + RETRY_BASE_MS * 2 ** (job.attempts - 1);
     job.lastError = outcome.message;
