@@ -1,5 +1,9 @@
 //! Hex digests: MD5, SHA-1, SHA-256, SHA-384 and SHA-512, told apart by
 //! length alone.
+//!
+//! A hex identifier of a digest's length that is not a digest (a click ID
+//! in a query, a generated DNS label, a folder name) is reported as one;
+//! telling them apart would need the words around the value.
 
 use super::scan::{before, contains_ci, is_word, line_before, Cx, Found, Scanner};
 use super::Kind;
