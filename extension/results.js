@@ -14,6 +14,8 @@ import { api } from './lib/browser.js';
 import * as msg from './lib/messages.js';
 import { connectLookups } from './lib/lookups.js';
 import { whenAccessible } from './lib/access.js';
+import { currentTrail, drawTrail } from './lib/trail.js';
+import { download, exportName } from './lib/download.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -33,6 +35,7 @@ async function main() {
   await init();
   const params = new URLSearchParams(location.search);
   const { text, blocks } = await readBlocks(params);
+  drawTrail($('#trail'), currentTrail(trailLabel(params, blocks)));
   if (blocks.length === 0) {
     document.body.dataset.state = 'nothing-found';
     showMessage(core.nothing_found_message(text));
@@ -43,11 +46,22 @@ async function main() {
   const list = $('#indicators');
   for (const { target, plan } of blocks) addIndicator(list, target, plan);
   list.addEventListener('click', onClick);
+  $('#view-actions').addEventListener('click', onViewAction);
+  $('#view-actions').hidden = false;
   document.body.dataset.state = 'ready';
   // Sections stay queued until the browser lets us reach ThreatMiner.
   await whenAccessible($('#access'));
   lookups = connectLookups(onProgress);
   lookups.want(wanted.splice(0));
+}
+
+/** What the trail calls this page: the value looked up, or the first and a count. */
+function trailLabel(params, blocks) {
+  const as = params.get('as');
+  if (as) return `${params.get('q') ?? ''} (${as})`;
+  if (blocks.length === 0) return 'Nothing found';
+  const first = blocks[0].target.value;
+  return blocks.length === 1 ? first : `${first} and ${blocks.length - 1} more`;
 }
 
 /** Works out the blocks to draw from the URL: `{text, blocks: [{target, plan}]}`. */
@@ -109,6 +123,7 @@ function addIndicator(list, target, plan) {
     sections.set(id, { section, request });
     items.push({ id, request });
   });
+  article.querySelector('.actions')?.append(exportMenu('Export'));
   if (lookups) lookups.want(items);
   else wanted.push(...items);
   return article;
@@ -150,6 +165,9 @@ async function onClick(event) {
     const text = action === 'copy' ? indicator : core.defang(kind, indicator);
     await navigator.clipboard.writeText(text);
     flash(button, 'Copied');
+  } else if (action === 'export') {
+    exportView(button.dataset.format, [article]);
+    closeMenu(button);
   } else if (action === 'look-up-as') {
     const plan = core.plan_as(button.dataset.endpoint, article.dataset.indicator);
     const target = { kind: article.dataset.kind, value: article.dataset.indicator };
@@ -166,3 +184,96 @@ function flash(button, text) {
 }
 
 addEventListener('pagehide', () => lookups?.close());
+
+// --- Export and copy-all -----------------------------------------------------
+
+/** A disclosure with one button per export format, for one block or the view. */
+function exportMenu(label) {
+  const details = document.createElement('details');
+  details.className = 'export';
+  const summary = document.createElement('summary');
+  summary.textContent = label;
+  const menu = document.createElement('div');
+  menu.className = 'export-menu';
+  for (const [format, text] of [['json', 'JSON'], ['csv', 'CSV'], ['stix', 'STIX 2.1']]) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.dataset.action = 'export';
+    b.dataset.format = format;
+    b.textContent = text;
+    menu.append(b);
+  }
+  details.append(summary, menu);
+  return details;
+}
+
+/** Closes the export menu holding `el` and gives its summary the focus back. */
+function closeMenu(el) {
+  const details = el.closest('details');
+  if (!details) return;
+  details.open = false;
+  details.querySelector('summary').focus();
+}
+
+// Escape closes an open export menu, as it would a native menu.
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && event.target.closest?.('details.export[open]')) {
+    closeMenu(event.target);
+  }
+});
+
+/** The header's buttons: copy every indicator, export the whole view. */
+async function onViewAction(event) {
+  const button = event.target.closest('button[data-action]');
+  if (!button) return;
+  const articles = [...document.querySelectorAll('article.indicator')];
+  const action = button.dataset.action;
+  if (action === 'export') {
+    exportView(button.dataset.format, articles);
+    closeMenu(button);
+  } else if (action === 'copy-all' || action === 'copy-all-defanged') {
+    await navigator.clipboard.writeText(indicatorLines(articles, action === 'copy-all-defanged'));
+    flash(button, 'Copied');
+  }
+}
+
+/** Every distinct indicator of `articles`, one a line, refanged or defanged. */
+function indicatorLines(articles, defanged) {
+  const seen = new Set();
+  const lines = [];
+  for (const { dataset: { kind, indicator } } of articles) {
+    const line = defanged ? core.defang(kind, indicator) : indicator;
+    if (!seen.has(line)) lines.push(line);
+    seen.add(line);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** What the export of `articles` is made of: each block and its sections' outcomes. */
+function exportEntries(articles) {
+  return articles.map((article) => ({
+    kind: article.dataset.kind,
+    value: article.dataset.indicator,
+    sections: [...article.querySelectorAll('section.section')].map((section) => {
+      const entry = sections.get(Number(section.dataset.id));
+      const out = { endpoint: section.dataset.endpoint, rt: Number(section.dataset.rt) };
+      if (entry?.outcome) out.outcome = entry.outcome;
+      return out;
+    }),
+  }));
+}
+
+/** Builds the export in the core and hands it to the browser as a download. */
+function exportView(format, articles) {
+  const entries = exportEntries(articles);
+  const now = Date.now();
+  const label = articles.length === 1 ? articles[0].dataset.indicator : 'view';
+  if (format === 'json') {
+    download(core.export_json(entries, now), exportName(label, now, 'json'), 'application/json');
+  } else if (format === 'csv') {
+    download(core.export_csv(entries), exportName(label, now, 'csv'), 'text/csv');
+  } else if (format === 'stix') {
+    const bundle = core.export_stix(entries, now, crypto.randomUUID());
+    download(bundle, exportName(label, now, 'stix.json'), 'application/stix+json');
+  }
+}
