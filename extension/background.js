@@ -64,27 +64,53 @@ async function openResults(text, tab) {
 
 // --- Budget ----------------------------------------------------------------
 
-// Send times of recent requests, persisted so the budget survives the
+// When each recent request reached ThreatMiner, at the latest. The send time
+// is not enough: Chromium opens six connections to a host and holds further
+// requests in its pool until one frees, so with slow answers a request can
+// reach the service seconds after it was sent, and the next minute's burst
+// would then land in the same minute as ThreatMiner counts it. So an
+// answered request counts from its answer, and one still in flight counts as
+// reaching the service now. Both are persisted, so the budget survives the
 // service worker being stopped and the browser restarting.
 let sentAt = null;
+// Requests sent and not yet answered.
+let unanswered = 0;
 let pausedUntil = 0;
 
 async function loadBudget() {
   if (sentAt !== null) return;
-  const stored = await api.storage.local.get(['budgetSentAt', 'pausedUntil']);
+  const stored = await api.storage.local.get(['budgetSentAt', 'budgetUnanswered', 'pausedUntil']);
   sentAt = Array.isArray(stored.budgetSentAt) ? stored.budgetSentAt : [];
+  // A stopped worker's requests in flight died with it, by now at the latest.
+  const orphans = Math.max(0, Math.floor(Number(stored.budgetUnanswered) || 0));
+  for (let i = 0; i < orphans; i += 1) sentAt.push(Date.now());
   pausedUntil = Number(stored.pausedUntil) || 0;
+  if (orphans > 0) await saveBudget(Date.now());
 }
 
-async function recordSend(now) {
+function saveBudget(now) {
   sentAt = sentAt.filter((t) => t > now - WINDOW_MS);
+  return api.storage.local.set({ budgetSentAt: sentAt, budgetUnanswered: unanswered });
+}
+
+/** Counts a request as in flight; resolves once that is stored. */
+function recordSend(now) {
+  unanswered += 1;
+  return saveBudget(now);
+}
+
+/** Counts an answered (or failed) request from now, when it had surely arrived. */
+function recordAnswer() {
+  const now = Date.now();
+  unanswered = Math.max(0, unanswered - 1);
   sentAt.push(now);
-  await api.storage.local.set({ budgetSentAt: sentAt });
+  return saveBudget(now);
 }
 
 /** The earliest time the next request may leave. */
 function nextSlot(now, perMinute) {
-  const slot = core.next_slot(Float64Array.from(sentAt), now, perMinute, WINDOW_MS);
+  const counted = [...sentAt, ...Array(unanswered).fill(now)];
+  const slot = core.next_slot(Float64Array.from(counted), now, perMinute, WINDOW_MS);
   return Math.max(slot, pausedUntil);
 }
 
@@ -243,11 +269,16 @@ async function send(job, settings) {
   inFlight.set(job.key, job);
   for (const w of job.waiters) post(w.port, { type: msg.LOADING, id: w.id });
   debug('sending', job.key, 'attempt', job.attempts + 1);
-  const outcome = await core.fetch_outcome(
-    settings.apiBaseUrl,
-    job.request,
-    settings.timeoutSeconds * 1000,
-  );
+  let outcome;
+  try {
+    outcome = await core.fetch_outcome(
+      settings.apiBaseUrl,
+      job.request,
+      settings.timeoutSeconds * 1000,
+    );
+  } finally {
+    await recordAnswer();
+  }
   inFlight.delete(job.key);
   if (outcome.state === 'error' && outcome.throttled) {
     pausedUntil = Date.now() + PAUSE_MS;
@@ -272,6 +303,8 @@ async function send(job, settings) {
   for (const w of job.waiters) {
     post(w.port, { type: msg.DONE, id: w.id, outcome, fetchedAt, cached: false });
   }
+  // The answer may free budget sooner than the timer planned for.
+  if (queue.length > 0) pump();
 }
 
 // --- Ports from pages ------------------------------------------------------

@@ -95,3 +95,22 @@ test('a closed view drops its queued requests but not those already sent', { tim
   assert.equal(settled.filter((s) => /from the cache/.test(s.status)).length, 9);
   assert.deepEqual(pageErrors, []);
 });
+
+test('requests held in the browser\'s connection pool count from when they reach ThreatMiner', { timeout: 240_000 }, async (t) => {
+  const { replay, browser, pageErrors } = await setup(t);
+  // Chromium opens six connections to a host; with slow answers the other four requests of
+  // a burst wait in its pool and reach the service seconds after the extension sent them.
+  await replay.control({ delayMs: 8_000 });
+  const { page } = await openResults(browser, 'vwrm.com 104.21.38.51 example.com');
+  const first = await waitForRequests(replay, LIMIT, { timeout: 30_000 });
+  t.diagnostic(`the first ${LIMIT} arrived over ${secs(first.at(-1).at - first[0].at)}`);
+  // Fast answers from now on: the next burst reaches the service the moment it is sent.
+  await replay.control({ delayMs: 0 });
+
+  const settled = await waitForAllSettled(page, { timeout: 180_000 });
+  for (const s of settled) assert.ok(['ok', 'empty'].includes(s.state), `${s.value} ${s.rt}: ${s.state}`);
+  const sent = apiRequests(replay);
+  assert.ok(busiestWindow(sent) <= LIMIT, `at most ${LIMIT} arrived in any rolling minute:\n${describeLog(sent)}`);
+  assert.deepEqual(duplicates(sent), {}, describeLog(sent));
+  assert.deepEqual(pageErrors, []);
+});
