@@ -178,7 +178,8 @@ impl Extraction {
     /// The distinct (kind, value) pairs with their counts, in order of
     /// first appearance.
     pub fn groups(&self) -> Vec<Group> {
-        let mut index: HashMap<(Kind, &str), usize> = HashMap::new();
+        let mut index: HashMap<(Kind, &str), usize> =
+            HashMap::with_capacity(self.indicators.len());
         let mut groups: Vec<Group> = Vec::new();
         for m in &self.indicators {
             let slot = *index.entry((m.kind, &m.value)).or_insert_with(|| {
@@ -316,13 +317,26 @@ fn assemble(
     cleaned: &refang::Cleaned<'_>,
     text: &str,
 ) -> Vec<Match> {
-    let spans: Vec<(usize, usize)> = found
-        .iter()
-        .map(|f| (cleaned.start(f.start), cleaned.end(f.end)))
-        .collect();
-    let key = |i: usize| (spans[i].0, std::cmp::Reverse(spans[i].1), found[i].kind);
-    let mut order: Vec<usize> = (0..found.len()).collect();
-    order.sort_by_key(|&i| (key(i), i));
+    // Sorting by cleaned offsets gives the same order as by original ones
+    // (the map only ever moves offsets forward), and mapping in that order
+    // lets the mapper walk instead of search.
+    let key = |i: usize| {
+        (
+            found[i].start,
+            std::cmp::Reverse(found[i].end),
+            found[i].kind,
+        )
+    };
+    // The keys are copied out first: sorting small contiguous records is
+    // much faster than sorting indices that point into `found`.
+    let mut keyed: Vec<_> = (0..found.len()).map(|i| (key(i), i)).collect();
+    keyed.sort_unstable();
+    let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
+    let mut spans = vec![(0, 0); found.len()];
+    let (mut starts, mut ends) = (cleaned.mapper(), cleaned.mapper());
+    for &i in &order {
+        spans[i] = (starts.start(found[i].start), ends.end(found[i].end));
+    }
     // `rank[i]`: where found value `i` (or the first of its repeats) ends up.
     let mut rank = vec![0; found.len()];
     let mut kept: Vec<usize> = Vec::with_capacity(order.len());

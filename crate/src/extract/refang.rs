@@ -55,9 +55,53 @@ impl Cleaned<'_> {
             .collect()
     }
 
+    /// A mapper back to original offsets, fastest when asked about
+    /// offsets in increasing order.
+    pub(crate) fn mapper(&self) -> Mapper<'_> {
+        Mapper {
+            edits: &self.edits,
+            idx: 0,
+        }
+    }
+}
+
+/// Maps cleaned offsets back to original ones. It remembers where the last
+/// question was answered, so a run of nearby questions costs a few steps
+/// each; a far jump falls back to binary search, which keeps any order of
+/// questions at O(log n) each.
+pub(crate) struct Mapper<'c> {
+    edits: &'c [Edit],
+    /// Number of edits starting at or before the last offset asked about.
+    idx: usize,
+}
+
+impl Mapper<'_> {
+    /// The number of edits that start at or before cleaned offset `p`.
+    fn locate(&mut self, p: usize) -> usize {
+        const WALK: usize = 16;
+        let e = self.edits;
+        let mut idx = self.idx.min(e.len());
+        let mut steps = 0;
+        while idx < e.len() && e[idx].clean <= p && steps < WALK {
+            idx += 1;
+            steps += 1;
+        }
+        while idx > 0 && e[idx - 1].clean > p && steps < WALK {
+            idx -= 1;
+            steps += 1;
+        }
+        let settled =
+            (idx == e.len() || e[idx].clean > p) && (idx == 0 || e[idx - 1].clean <= p);
+        if !settled {
+            idx = e.partition_point(|x| x.clean <= p);
+        }
+        self.idx = idx;
+        idx
+    }
+
     /// The original offset of a match that starts at cleaned offset `p`.
-    pub(crate) fn start(&self, p: usize) -> usize {
-        let idx = self.edits.partition_point(|e| e.clean <= p);
+    pub(crate) fn start(&mut self, p: usize) -> usize {
+        let idx = self.locate(p);
         match idx.checked_sub(1).map(|i| self.edits[i]) {
             None => p,
             // A match cannot start halfway through a marker: it starts
@@ -68,11 +112,11 @@ impl Cleaned<'_> {
     }
 
     /// The original offset one past a match that ends at cleaned offset `p`.
-    pub(crate) fn end(&self, p: usize) -> usize {
+    pub(crate) fn end(&mut self, p: usize) -> usize {
         let Some(last) = p.checked_sub(1) else {
             return 0;
         };
-        let idx = self.edits.partition_point(|e| e.clean <= last);
+        let idx = self.locate(last);
         match idx.checked_sub(1).map(|i| self.edits[i]) {
             None => p,
             // A match that ends inside a marker takes all of the marker.
@@ -457,8 +501,9 @@ mod tests {
         assert_eq!(cl.text, "x http://a.bc y");
         let s = cl.text.find("http").unwrap_or(0);
         let e = cl.text.find(" y").unwrap_or(0);
-        assert_eq!(&text[cl.start(s)..cl.end(e)], "hxxp://a[.]b\u{200b}c");
+        let mut m = cl.mapper();
+        assert_eq!(&text[m.start(s)..m.end(e)], "hxxp://a[.]b\u{200b}c");
         let dot = cl.text.find('.').unwrap_or(0);
-        assert_eq!(&text[cl.start(dot)..cl.end(dot + 1)], "[.]");
+        assert_eq!(&text[m.start(dot)..m.end(dot + 1)], "[.]");
     }
 }
