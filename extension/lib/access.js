@@ -38,7 +38,9 @@ export function requestAccess(origin) {
 
 /**
  * Shows the banner `el` while access is missing. Resolves once access is
- * there, at once or after the user allowed it with the banner's button.
+ * there: at once, after the user allowed it with the banner's button, or
+ * when it was given elsewhere (another page's banner, or the browser's
+ * extension settings, where the refusal message sends people).
  */
 export async function whenAccessible(el) {
   if (await hasAccess()) return;
@@ -49,11 +51,18 @@ export async function whenAccessible(el) {
   text.textContent = `The browser has not given ThreatMiner Lookup access to ${host} yet, so no lookup can run. Allow it once and lookups start.`;
   el.hidden = false;
   await new Promise((resolve) => {
+    const granted = () => {
+      api.permissions.onAdded.removeListener(onAdded);
+      el.hidden = true;
+      resolve();
+    };
+    const onAdded = async () => {
+      if (await hasAccess()) granted();
+    };
+    api.permissions.onAdded.addListener(onAdded);
     button.addEventListener('click', async () => {
-      const granted = await requestAccess(origin).catch(() => false);
-      if (granted) {
-        el.hidden = true;
-        resolve();
+      if (await requestAccess(origin).catch(() => false)) {
+        granted();
       } else {
         text.textContent = `Access to ${host} was not granted, so lookups cannot run. Allow it here, or in the browser's extension settings for ThreatMiner Lookup.`;
       }
