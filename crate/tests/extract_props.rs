@@ -25,6 +25,11 @@ fn domain() -> impl Strategy<Value = String> {
         .prop_map(|(labels, tld)| format!("{}.{tld}", labels.join(".")))
 }
 
+/// Which defanged form each dot takes, by position.
+fn choices() -> impl Strategy<Value = Vec<usize>> {
+    prop::collection::vec(0usize..7, 1..8)
+}
+
 /// Writes each dot of `s` in one of the defanged forms `choices` picks.
 fn defang_dots(s: &str, choices: &[usize]) -> String {
     const DOTS: &[&str] = &["[.]", "(.)", "{.}", "[dot]", "(dot)", " dot ", "."];
@@ -50,13 +55,13 @@ fn values(text: &str, kind: Kind) -> Vec<String> {
 
 proptest! {
     #[test]
-    fn refang_of_defanged_domain(d in domain(), c in prop::collection::vec(0usize..7, 1..8)) {
+    fn refang_of_defanged_domain(d in domain(), c in choices()) {
         let text = format!("seen {} today", defang_dots(&d, &c));
         prop_assert_eq!(values(&text, Kind::Domain), vec![d]);
     }
 
     #[test]
-    fn refang_of_defanged_ipv4(a in any::<[u8; 4]>(), c in prop::collection::vec(0usize..7, 1..8)) {
+    fn refang_of_defanged_ipv4(a in any::<[u8; 4]>(), c in choices()) {
         let ip = std::net::Ipv4Addr::from(a).to_string();
         let text = format!("to {} now", defang_dots(&ip, &c));
         prop_assert_eq!(values(&text, Kind::Ipv4), vec![ip]);
@@ -68,9 +73,10 @@ proptest! {
         path in "(/[A-Za-z0-9_-]{1,8}){0,3}(/[a-z]{1,6}\\.(exe|php|js))?",
         scheme in prop::sample::select(vec![
             ("http://", "hxxp://"), ("https://", "hXXps://"), ("http://", "hxxp[://]"),
-            ("https://", "hxxps[:]//"), ("https://", "http[s]://"), ("ftp://", "fxp://"),
+            ("https://", "hxxps[:]//"), ("https://", "http[s]://"),
+            ("ftp://", "fxp://"),
         ]),
-        c in prop::collection::vec(0usize..7, 1..8),
+        c in choices(),
     ) {
         let url = format!("{}{host}{path}", scheme.0);
         let text = format!("fetch {}{}{path} then", scheme.1, defang_dots(&host, &c));
@@ -82,7 +88,7 @@ proptest! {
         local in "[a-z0-9]([a-z0-9._]{0,8}[a-z0-9])?",
         d in domain(),
         at in prop::sample::select(vec!["[at]", "[@]", "(at)", "@", "[AT]"]),
-        c in prop::collection::vec(0usize..7, 1..8),
+        c in choices(),
     ) {
         prop_assume!(!local.contains(".."));
         let text = format!("mail {local}{at}{} now", defang_dots(&d, &c));
@@ -100,13 +106,17 @@ proptest! {
         before in prop::collection::vec("[a-zA-Z]{1,9}", 0..6),
         after in prop::collection::vec("[a-zA-Z]{1,9}", 0..6),
         open in prop::sample::select(vec!["", " ", "\n", "(", "\"", "'", "<"]),
-        close in prop::sample::select(vec!["", " ", "\n", ")", ".", ",", "\"", ";", ">"]),
+        close in prop::sample::select(
+            vec!["", " ", "\n", ")", ".", ",", "\"", ";", ">"]
+        ),
     ) {
         let set = |text: &str| -> BTreeSet<(Kind, String)> {
-            Finder::new().find(text).indicators.into_iter().map(|m| (m.kind, m.value)).collect()
+            let found = Finder::new().find(text).indicators;
+            found.into_iter().map(|m| (m.kind, m.value)).collect()
         };
         let alone = set(ind);
-        let text = format!("{} {open}{ind}{close} {}", before.join(" "), after.join(" "));
+        let (before, after) = (before.join(" "), after.join(" "));
+        let text = format!("{before} {open}{ind}{close} {after}");
         prop_assert!(!alone.is_empty());
         prop_assert_eq!(set(&text), alone, "in {:?}", text);
     }

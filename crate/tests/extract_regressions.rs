@@ -35,7 +35,10 @@ fn registry_key_kept_trailing_backslash() {
 
 #[test]
 fn registry_key_joined_bracketed_prose() {
-    let text = r"[HKEY_CURRENT_USER\Software\Microsoft\Direct3D] or [HKEY_LOCAL_MACHINE\Software\Microsoft\Windows NT\CurrentVersion\Console]";
+    let text = concat!(
+        r"[HKEY_CURRENT_USER\Software\Microsoft\Direct3D] or ",
+        r"[HKEY_LOCAL_MACHINE\Software\Microsoft\Windows NT\CurrentVersion\Console]"
+    );
     assert_eq!(
         values(text, Kind::RegistryKey),
         [

@@ -160,7 +160,10 @@ mod tests {
 
     #[test]
     fn ends() {
-        let ua = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
+        let ua = concat!(
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 ",
+            "(KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
+        );
         assert_eq!(agents(&format!("UA: {ua}\nThe next")), [ua]);
         assert_eq!(agents(&format!("{ua} The next")), [ua]);
         let ie = "Mozilla/4.0 (compatible; MSIE 8.0; Windows NT 6.1; Trident/4.0)";
