@@ -1,17 +1,26 @@
-// The toolbar popup: a search box. It lists the indicators found in what was
-// typed or pasted, and opens the results view for one or all of them.
+// The toolbar popup: a search box, a scan of the current page, and the recent
+// lookups. It lists the indicators found and opens the results view for one,
+// several or all of them.
 import init, * as core from './pkg/tmlookup.js';
 import { api } from './lib/browser.js';
 import { whenAccessible } from './lib/access.js';
+import { clearHistory, loadHistory } from './lib/history.js';
 
 const query = document.getElementById('query');
 const found = document.getElementById('found');
 const message = document.getElementById('message');
 const lookupAll = document.getElementById('lookup-all');
+const pickActions = document.getElementById('pick-actions');
+const lookupSelected = document.getElementById('lookup-selected');
 const ready = init();
+
+// The page text a scan reads at most: enough for any report, and well under
+// the finder's own limit, so a huge page costs a bounded copy.
+const MAX_PAGE_CHARS = 50_000_000;
 
 // Say at once when the browser keeps the extension from ThreatMiner.
 whenAccessible(document.getElementById('access'));
+showHistory();
 
 document.getElementById('search-form').addEventListener('submit', (event) => {
   event.preventDefault();
@@ -30,23 +39,106 @@ async function search() {
   await ready;
   const text = query.value;
   const { targets } = core.targets(text);
+  showFound(targets, text, core.render_found_list);
+}
+
+/** Lists `targets` with `render`, or says that `text` held none. */
+function showFound(targets, text, render) {
   found.replaceChildren();
+  pickActions.hidden = true;
   if (targets.length === 0) {
-    message.textContent = core.nothing_found_message(text);
-    message.hidden = false;
+    say(core.nothing_found_message(text));
     lookupAll.hidden = true;
     return;
   }
   message.hidden = true;
-  core.render_found_list(found, targets);
+  render(found, targets);
   lookupAll.hidden = targets.length < 2;
   lookupAll.textContent = `Look up all ${targets.length}`;
 }
 
+function say(text) {
+  message.textContent = text;
+  message.hidden = false;
+}
+
+// --- Scanning a page ---------------------------------------------------------
+
+document.getElementById('scan-page').addEventListener('click', () => {
+  scanPage().catch((err) => {
+    say(`This page cannot be scanned: ${err?.message ?? err}. Browser pages and the web store are closed to extensions; select text there and paste it above.`);
+  });
+});
+
+/**
+ * The tab to scan. The toolbar popup scans the active tab of its window.
+ * `popup.html?tab=<id>` names another: tests open the popup as a tab, and
+ * then the active tab would be the popup itself. The parameter only ever
+ * narrows what the popup reads to a tab the extension may script anyway
+ * (through activeTab, granted by opening the popup on that tab, or a host
+ * permission), so honouring it grants nothing.
+ */
+async function tabToScan() {
+  const named = Number(new URLSearchParams(location.search).get('tab'));
+  if (Number.isInteger(named) && named > 0) return named;
+  const [tab] = await api.tabs.query({ active: true, currentWindow: true });
+  if (!tab) throw new Error('no active tab');
+  return tab.id;
+}
+
+/** Runs in the page: its visible text, cut at `max` characters. */
+function pageText(max) {
+  const text = document.body?.innerText ?? '';
+  return text.length > max ? text.slice(0, max) : text;
+}
+
+async function scanPage() {
+  await ready;
+  const tabId = await tabToScan();
+  say('Reading the page…');
+  const started = performance.now();
+  const [injection] = await api.scripting.executeScript({
+    target: { tabId },
+    func: pageText,
+    args: [MAX_PAGE_CHARS],
+  });
+  const text = typeof injection?.result === 'string' ? injection.result : '';
+  const scan = core.targets(text);
+  showFound(scan.targets, text, core.render_found_groups);
+  const ms = Math.round(performance.now() - started);
+  document.body.dataset.scanMs = String(ms);
+  if (scan.targets.length === 0) return;
+  const cut = text.length >= MAX_PAGE_CHARS || scan.truncated;
+  say(`${scan.targets.length} indicators on this page${cut ? ' (the page is longer than the scan reads; only its start was searched)' : ''}.`);
+  pickActions.hidden = false;
+  updatePicked();
+}
+
+// --- Opening lookups ---------------------------------------------------------
+
 found.addEventListener('click', (event) => {
+  const group = event.target.closest('button.lookup-group');
+  if (group) {
+    open([...group.closest('li.group').querySelectorAll('li[data-indicator]')]);
+    return;
+  }
   const item = event.target.closest('li[data-indicator]');
   if (item && event.target.closest('button.lookup')) open([item]);
 });
+
+found.addEventListener('change', updatePicked);
+
+function picked() {
+  return [...found.querySelectorAll('input.pick:checked')].map((box) => box.closest('li'));
+}
+
+function updatePicked() {
+  const n = picked().length;
+  lookupSelected.disabled = n === 0;
+  lookupSelected.textContent = n ? `Look up ${n} selected` : 'Look up selected';
+}
+
+lookupSelected.addEventListener('click', () => open(picked()));
 
 lookupAll.addEventListener('click', () => {
   open([...found.querySelectorAll('li[data-indicator]')]);
@@ -57,10 +149,50 @@ lookupAll.addEventListener('click', () => {
  * so that kinds found only from context (a mutex after "Mutex:") keep it.
  */
 async function open(items) {
+  if (items.length === 0) return;
   const params = new URLSearchParams();
   for (const li of items) params.append('i', `${li.dataset.kind}:${li.dataset.indicator}`);
-  await api.tabs.create({ url: api.runtime.getURL('results.html?' + params) });
+  await openPage('results.html?' + params);
+}
+
+async function openPage(path) {
+  await api.tabs.create({ url: api.runtime.getURL(path) });
   // Only the real toolbar popup closes itself; popup.html opened in a tab
   // (as tests do) stays.
   if (api.extension?.getViews?.({ type: 'popup' }).includes(window)) window.close();
 }
+
+// --- Recent lookups ----------------------------------------------------------
+
+const recent = document.getElementById('recent');
+const historyList = document.getElementById('history');
+
+async function showHistory() {
+  const entries = await loadHistory();
+  historyList.replaceChildren();
+  for (const entry of entries) {
+    // Only results pages of this extension are ever recorded; check anyway.
+    if (typeof entry?.url !== 'string' || !entry.url.startsWith('results.html?')) continue;
+    const li = document.createElement('li');
+    const a = document.createElement('a');
+    a.href = api.runtime.getURL(entry.url);
+    a.textContent = String(entry.label);
+    a.dataset.path = entry.url;
+    li.append(a);
+    historyList.append(li);
+  }
+  recent.hidden = historyList.childElementCount === 0;
+}
+
+historyList.addEventListener('click', (event) => {
+  const a = event.target.closest('a[data-path]');
+  if (!a) return;
+  event.preventDefault();
+  openPage(a.dataset.path);
+});
+
+document.getElementById('clear-history').addEventListener('click', async () => {
+  await clearHistory();
+  await showHistory();
+  query.focus();
+});

@@ -16,6 +16,7 @@ import { connectLookups } from './lib/lookups.js';
 import { whenAccessible } from './lib/access.js';
 import { currentTrail, drawTrail } from './lib/trail.js';
 import { download, exportName } from './lib/download.js';
+import { recordLookup } from './lib/history.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -35,13 +36,15 @@ async function main() {
   await init();
   const params = new URLSearchParams(location.search);
   const { text, blocks } = await readBlocks(params);
-  drawTrail($('#trail'), currentTrail(trailLabel(params, blocks)));
+  const label = trailLabel(params, blocks);
+  drawTrail($('#trail'), currentTrail(label));
   if (blocks.length === 0) {
     document.body.dataset.state = 'nothing-found';
     showMessage(core.nothing_found_message(text));
     return;
   }
   document.title = `ThreatMiner Lookup: ${blocks.map((b) => b.target.value).join(', ')}`;
+  rememberLookup(label, params);
   $('#summary').textContent = core.summary_line(blocks.map((b) => b.target));
   const list = $('#indicators');
   for (const { target, plan } of blocks) addIndicator(list, target, plan);
@@ -53,6 +56,20 @@ async function main() {
   await whenAccessible($('#access'));
   lookups = connectLookups(onProgress);
   lookups.want(wanted.splice(0));
+}
+
+/**
+ * Adds this page to the popup's recent lookups, unless it is a reload or a
+ * step back or forward, or its text sits in session storage that a later
+ * visit would no longer find.
+ */
+function rememberLookup(label, params) {
+  const [nav] = performance.getEntriesByType('navigation');
+  if (nav && nav.type !== 'navigate') return;
+  if (params.has('selection')) return;
+  recordLookup(label, location.pathname.slice(1) + location.search).catch((err) => {
+    console.error('[tmlookup] the history was not saved', err);
+  });
 }
 
 /** What the trail calls this page: the value looked up, or the first and a count. */

@@ -294,6 +294,63 @@ pub(crate) fn found_list(list: &Element, targets: &[Target]) -> Result<(), JsVal
     Ok(())
 }
 
+/// Fills the popup's list grouped by kind: per kind a heading with the
+/// number of distinct values and a button that looks them all up, then one
+/// item per value with a checkbox (to look up several), how often the text
+/// holds it, and its own look-up button.
+///
+/// Items keep the shape of [`found_list`]'s (`li[data-kind][data-indicator]`
+/// with a `button.lookup`), nested one level down.
+pub(crate) fn found_groups(list: &Element, targets: &[Target]) -> Result<(), JsValue> {
+    let doc = document()?;
+    let mut kinds: Vec<crate::Kind> = targets.iter().map(|t| t.kind).collect();
+    kinds.sort();
+    kinds.dedup();
+    for kind in kinds {
+        let members: Vec<&Target> = targets.iter().filter(|t| t.kind == kind).collect();
+        let group = el(&doc, "li", "group", "")?;
+        group.set_attribute("data-group", kind.name())?;
+        let head = el(&doc, "div", "group-head", "")?;
+        let title = format!("{} ({})", kind_label(kind), members.len());
+        let heading = el(&doc, "h3", "", &title)?;
+        let heading_id = format!("group-{}", kind.name());
+        heading.set_attribute("id", &heading_id)?;
+        append(&head, heading)?;
+        let all = el(&doc, "button", "lookup-group", "Look up these")?;
+        all.set_attribute("type", "button")?;
+        all.set_attribute("aria-label", &format!("Look up every {title}"))?;
+        append(&head, all)?;
+        group.append_child(&head)?;
+        let items = el(&doc, "ul", "", "")?;
+        items.set_attribute("aria-labelledby", &heading_id)?;
+        for t in members {
+            append(&items, found_item(&doc, t)?)?;
+        }
+        group.append_child(&items)?;
+        list.append_child(&group)?;
+    }
+    Ok(())
+}
+
+fn found_item(doc: &Document, t: &Target) -> Result<Element, JsValue> {
+    let li = el(doc, "li", "", "")?;
+    li.set_attribute("data-kind", t.kind.name())?;
+    li.set_attribute("data-indicator", &t.value)?;
+    let pick = el(doc, "input", "pick", "")?;
+    pick.set_attribute("type", "checkbox")?;
+    pick.set_attribute("aria-label", &format!("Select {}", t.value))?;
+    append(&li, pick)?;
+    append(&li, el(doc, "span", "value", &t.value)?)?;
+    if t.count > 1 {
+        append(&li, el(doc, "span", "count", &format!("×{}", t.count))?)?;
+    }
+    let b = el(doc, "button", "lookup", "Look up")?;
+    b.set_attribute("type", "button")?;
+    b.set_attribute("aria-label", &format!("Look up {}", t.value))?;
+    li.append_child(&b)?;
+    Ok(li)
+}
+
 /// Says that nothing was found, quoting the start of what was searched and
 /// naming what the finder looks for.
 pub(crate) fn nothing_found_message(text: &str) -> String {

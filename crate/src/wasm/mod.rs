@@ -236,6 +236,13 @@ pub fn render_outcome(
     frame::outcome(section, &outcome, fetched_at_ms, cached, now_ms)
 }
 
+/// Fills the popup's list of a page's indicators, grouped by kind.
+#[wasm_bindgen]
+pub fn render_found_groups(list: &Element, targets: JsValue) -> Result<(), JsValue> {
+    let targets: Vec<Target> = from_js(targets)?;
+    frame::found_groups(list, &targets)
+}
+
 /// Fills the popup's list of found indicators.
 #[wasm_bindgen]
 pub fn render_found_list(list: &Element, targets: JsValue) -> Result<(), JsValue> {

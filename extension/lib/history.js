@@ -1,0 +1,28 @@
+// Recent lookups, for the popup: the label and address of the last results
+// pages opened, newest first, in storage.local. Capped and clearable; only
+// the values looked up are kept, never the text they were found in.
+import { api } from './browser.js';
+
+const KEY = 'recentLookups';
+const MAX_ENTRIES = 15;
+
+/** The history, newest first: `[{label, url, at}]`. */
+export async function loadHistory() {
+  const { [KEY]: entries } = await api.storage.local.get(KEY);
+  return Array.isArray(entries) ? entries : [];
+}
+
+/**
+ * Puts `{label, url}` at the top of the history; an older entry with the
+ * same address moves up instead of appearing twice.
+ */
+export async function recordLookup(label, url) {
+  const entries = (await loadHistory()).filter((e) => e.url !== url);
+  entries.unshift({ label, url, at: Date.now() });
+  await api.storage.local.set({ [KEY]: entries.slice(0, MAX_ENTRIES) });
+}
+
+/** Forgets every entry. */
+export async function clearHistory() {
+  await api.storage.local.remove(KEY);
+}
