@@ -210,13 +210,15 @@ export async function screenshot(page, name) {
  * extension's tabs are saved as tests/artifacts/firefox-<test>-end-<n>.png.
  *
  * With `pointAtReplay` the replay's URL is saved as apiBaseUrl in storage.local, from the
- * extension's options page (a privileged page that stays open as `control`).
+ * extension's options page (a privileged page that stays open as `control`). With
+ * `portPattern: false` the copy gets only the port-less host permission (see
+ * prepareExtension).
  */
-export async function setup(t, { pointAtReplay = true } = {}) {
+export async function setup(t, { pointAtReplay = true, portPattern = true } = {}) {
   const replay = await startReplay({ port: 0 });
   let fx;
   try {
-    fx = await launchFirefox({ replayPort: replay.port });
+    fx = await launchFirefox({ replayPort: portPattern ? replay.port : undefined });
   } catch (err) {
     await replay.close();
     throw err;
