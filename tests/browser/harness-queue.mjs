@@ -127,11 +127,12 @@ export async function waitForRequests(replay, n, { timeout = 30_000 } = {}) {
  * page. Chromium runs the extension's worker in the same storage partition as its pages, so
  * the page's `ServiceWorker` domain sees it and can stop it.
  *
- * Returns `{status(), stop(), waitFor(status), stops, close()}`; `status()` is the last
- * running status reported (`running`, `stopping`, `stopped`, `starting`).
+ * Returns `{status(), seen, restart(), close()}`; `status()` is the last running status
+ * reported (`running`, `stopping`, `stopped`, `starting`), `seen` every change with its time.
  */
 export async function watchServiceWorker(browser, page) {
-  const origin = new URL(browser.extensionUrl('')).origin;
+  // Not new URL(...).origin: Node's URL gives "null" for chrome-extension: addresses.
+  const origin = `chrome-extension://${browser.extensionId}/`;
   const cdp = await browser.context.newCDPSession(page);
   let status = 'unknown';
   const seen = [];
@@ -144,12 +145,16 @@ export async function watchServiceWorker(browser, page) {
   });
   await cdp.send('ServiceWorker.enable');
 
-  async function waitFor(wanted, timeout = 20_000) {
+  // The status can pass through "stopped" and back to "running" between two polls (a view
+  // reconnects at once), so waiting looks at every status seen since `from`.
+  async function waitFor(wanted, from = 0, timeout = 20_000) {
     const deadline = Date.now() + timeout;
-    while (status !== wanted) {
+    for (;;) {
+      const at = seen.findIndex((s, i) => i >= from && s.status === wanted);
+      if (at >= 0) return at;
       if (Date.now() > deadline) {
         throw new Error(`the service worker did not reach "${wanted}" in ${timeout} ms `
-          + `(last: ${status}; seen: ${seen.map((s) => s.status).join(' → ')})`);
+          + `(seen: ${seen.map((s) => s.status).join(' → ')})`);
       }
       await sleep(50);
     }
@@ -158,13 +163,17 @@ export async function watchServiceWorker(browser, page) {
   return {
     status: () => status,
     seen,
-    waitFor,
-    /** Stops the worker as Chromium does when it idles, and waits until it is down. */
-    async stop() {
+    /**
+     * Stops the worker as Chromium does when it idles, waits until it is down, then until
+     * it runs again (an open view reconnects and so starts it). Returns how long it was out.
+     */
+    async restart() {
       await waitFor('running');
+      const from = seen.length;
       await cdp.send('ServiceWorker.stopAllWorkers');
-      await waitFor('stopped');
-      return Date.now();
+      const stopped = await waitFor('stopped', from);
+      const running = await waitFor('running', stopped);
+      return seen[running].at - seen[stopped].at;
     },
     close: () => cdp.detach().catch(() => {}),
   };

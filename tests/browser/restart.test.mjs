@@ -36,9 +36,8 @@ test('stopping the service worker mid-queue loses no lookup and keeps the budget
   // Stop it twice while the other eight wait for budget: each time the view reconnects,
   // asks again, and a new worker starts from what storage says.
   for (let round = 1; round <= 2; round += 1) {
-    const stoppedAt = await sw.stop();
-    await sw.waitFor('running');
-    t.diagnostic(`stop ${round}: worker running again after ${Date.now() - stoppedAt} ms`);
+    const out = await sw.restart();
+    t.diagnostic(`stop ${round}: the worker ran again ${out} ms after it stopped`);
     await page.waitForFunction(() => [...document.querySelectorAll('section.section[data-state="queued"]')]
       .every((s) => /number \d+ in line/.test(s.querySelector('.section-status').textContent)),
     null, { timeout: 15_000, polling: 100 });
@@ -65,8 +64,7 @@ test('requests in flight when the worker stops are asked again, within the budge
   const sw = await watchServiceWorker(browser, page);
   t.after(() => sw.close());
   await waitForRequests(replay, 6);
-  await sw.stop();
-  await sw.waitFor('running');
+  await sw.restart();
 
   const settled = await waitForAllSettled(page, { timeout: 150_000 });
   t.diagnostic(`all six settled ${secs(Date.now() - openedAt)} after the view opened`);
