@@ -349,22 +349,24 @@ fn assemble(
             }
         }
     }
-    let mut slots: Vec<Option<Found>> = found.into_iter().map(Some).collect();
+    // Each kept value is visited once, so its strings can be taken out of
+    // `found` instead of copying the records around.
+    let mut found = found;
     kept.iter()
-        .filter_map(|&i| {
-            let f = slots[i].take()?;
+        .map(|&i| {
+            let f = &mut found[i];
             let (start, end) = spans[i];
-            Some(Match {
+            Match {
                 kind: f.kind,
-                value: f.value,
+                value: std::mem::take(&mut f.value),
                 raw: text.get(start..end).unwrap_or_default().to_owned(),
                 start,
                 end,
-                alternatives: f.alternatives,
-                also: f.also,
+                alternatives: std::mem::take(&mut f.alternatives),
+                also: std::mem::take(&mut f.also),
                 label: f.label,
                 derived_from: f.parent.map(|p| rank[p]),
-            })
+            }
         })
         .collect()
 }

@@ -57,10 +57,9 @@ impl Parsed {
         let at = |i: usize| i - self.start;
         let (scheme, host) =
             (at(self.after_scheme), (at(self.host.0), at(self.host.1)));
-        let mut v = text[..scheme].to_ascii_lowercase();
-        v.push_str(&text[scheme..host.0]);
-        v.push_str(&text[host.0..host.1].to_ascii_lowercase());
-        v.push_str(&text[host.1..]);
+        let mut v = text.into_owned();
+        v[..scheme].make_ascii_lowercase();
+        v[host.0..host.1].make_ascii_lowercase();
         v
     }
 }
