@@ -326,3 +326,5 @@ api.runtime.onMessage.addListener((m, _sender, reply) => {
   }
   return false;
 });
+
+import { registerEntryPoints } from './lib/entry.js'; registerEntryPoints(openResults);
