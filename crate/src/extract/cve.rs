@@ -1,6 +1,6 @@
 //! CVE identifiers: `CVE-YYYY-NNNN` with four to seven digits at the end.
 
-use super::scan::{before, is_word, Cx, Found, Scanner};
+use super::scan::{before, find_either, is_word, Cx, Found, Scanner};
 use super::Kind;
 
 /// Finds CVE identifiers.
@@ -13,7 +13,7 @@ impl Scanner for Cves {
 
     fn scan(&self, cx: &mut Cx<'_>) {
         let b = cx.b;
-        for i in memchr::memchr2_iter(b'C', b'c', b) {
+        for i in find_either(b, b"CVE-", b"cve-") {
             if let Some(end) = cve_at(b, i) {
                 let value = cx.text[i..end].to_ascii_uppercase();
                 cx.push(Found::new(Kind::Cve, i, end, value));

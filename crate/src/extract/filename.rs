@@ -42,7 +42,10 @@ const EXTENSIONS: &[&str] = &[
 
 /// Whether `ext` (any case) is a known file extension.
 pub(crate) fn is_extension(ext: &str) -> bool {
-    ext.len() <= 5
+    // Most dotted tokens end in a number (`3.5`, `1.2.3.4`): no extension
+    // is all digits, so those are answered without a search.
+    (1..=5).contains(&ext.len())
+        && !ext.bytes().all(|c| c.is_ascii_digit())
         && EXTENSIONS
             .binary_search_by(|e| cmp_lower(e.as_bytes(), ext.as_bytes()))
             .is_ok()

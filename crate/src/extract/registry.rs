@@ -2,7 +2,7 @@
 //! to their last part.
 
 use super::filename::backslash_path_end;
-use super::scan::{before, is_word, trim_end, Cx, Found, Scanner};
+use super::scan::{before, find_either, is_word, trim_end, Cx, Found, Scanner};
 use super::Kind;
 
 /// Finds registry keys.
@@ -16,7 +16,7 @@ impl Scanner for RegistryKeys {
     fn scan(&self, cx: &mut Cx<'_>) {
         let b = cx.b;
         let mut done = 0;
-        for i in memchr::memchr2_iter(b'H', b'h', b) {
+        for i in find_either(b, b"HK", b"hk") {
             if i < done || before(b, i).is_some_and(is_word) {
                 continue;
             }
