@@ -140,7 +140,7 @@ function addIndicator(list, target, plan) {
     sections.set(id, { section, request });
     items.push({ id, request });
   });
-  article.querySelector('.actions')?.append(exportMenu('Export'));
+  article.querySelector('.actions')?.append(exportMenu('Export', `Export ${target.value}`));
   if (lookups) lookups.want(items);
   else wanted.push(...items);
   return article;
@@ -205,11 +205,12 @@ addEventListener('pagehide', () => lookups?.close());
 // --- Export and copy-all -----------------------------------------------------
 
 /** A disclosure with one button per export format, for one block or the view. */
-function exportMenu(label) {
+function exportMenu(label, name) {
   const details = document.createElement('details');
   details.className = 'export';
   const summary = document.createElement('summary');
   summary.textContent = label;
+  summary.setAttribute('aria-label', name);
   const menu = document.createElement('div');
   menu.className = 'export-menu';
   for (const [format, text] of [['json', 'JSON'], ['csv', 'CSV'], ['stix', 'STIX 2.1']]) {
@@ -218,6 +219,7 @@ function exportMenu(label) {
     b.dataset.action = 'export';
     b.dataset.format = format;
     b.textContent = text;
+    b.setAttribute('aria-label', `${name} as ${text}`);
     menu.append(b);
   }
   details.append(summary, menu);

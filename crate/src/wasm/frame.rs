@@ -130,13 +130,19 @@ pub(crate) fn indicator(
         let seen = format!("seen {} times", target.count);
         append(&header, el(&doc, "span", "count", &seen)?)?;
     }
+    // Every block has the same buttons: their accessible names say which
+    // value they act on, so a screen reader's list of controls tells them apart.
+    let value = &target.value;
     let actions = el(&doc, "div", "actions", "")?;
-    append(&actions, button(&doc, "copy", "Copy")?)?;
-    append(&actions, button(&doc, "copy-defanged", "Copy defanged")?)?;
-    append(
-        &actions,
-        external_link(&doc, &plan.web_url, "Open in ThreatMiner")?,
-    )?;
+    let copy = button(&doc, "copy", "Copy")?;
+    copy.set_attribute("aria-label", &format!("Copy {value}"))?;
+    append(&actions, copy)?;
+    let defanged = button(&doc, "copy-defanged", "Copy defanged")?;
+    defanged.set_attribute("aria-label", &format!("Copy {value} defanged"))?;
+    append(&actions, defanged)?;
+    let open = external_link(&doc, &plan.web_url, "Open in ThreatMiner")?;
+    open.set_attribute("aria-label", &format!("Open {value} in ThreatMiner"))?;
+    append(&actions, open)?;
     header.append_child(&actions)?;
     article.append_child(&header)?;
 
@@ -157,13 +163,17 @@ pub(crate) fn indicator(
         article.append_child(&alts)?;
     }
     for request in &plan.requests {
-        append(&article, section(&doc, request)?)?;
+        append(&article, section(&doc, request, &target.value)?)?;
     }
     container.append_child(&article)?;
     Ok(article)
 }
 
-fn section(doc: &Document, request: &WireRequest) -> Result<Element, JsValue> {
+fn section(
+    doc: &Document,
+    request: &WireRequest,
+    value: &str,
+) -> Result<Element, JsValue> {
     let s = el(doc, "section", "section", "")?;
     s.set_attribute("data-endpoint", &request.endpoint)?;
     s.set_attribute("data-rt", &request.rt.to_string())?;
@@ -171,13 +181,18 @@ fn section(doc: &Document, request: &WireRequest) -> Result<Element, JsValue> {
     let head = el(doc, "div", "section-head", "")?;
     append(&head, el(doc, "h3", "", &request.title)?)?;
     append(&head, el(doc, "span", "section-status", "Queued")?)?;
-    append(&head, button(doc, "refresh", "Refresh")?)?;
+    let refresh = button(doc, "refresh", "Refresh")?;
+    let what = format!("{} of {value}", request.title);
+    refresh.set_attribute("aria-label", &format!("Refresh {what}"))?;
+    append(&head, refresh)?;
     s.append_child(&head)?;
     append(&s, el(doc, "div", "section-body", "")?)?;
     let message = el(doc, "p", "section-message", "")?;
     message.set_attribute("role", "status")?;
     s.append_child(&message)?;
-    append(&s, button(doc, "retry", "Retry")?)?;
+    let retry = button(doc, "retry", "Retry")?;
+    retry.set_attribute("aria-label", &format!("Retry {what}"))?;
+    append(&s, retry)?;
     Ok(s)
 }
 
