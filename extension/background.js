@@ -279,7 +279,6 @@ async function send(job, settings) {
   } finally {
     await recordAnswer();
   }
-  inFlight.delete(job.key);
   if (outcome.state === 'error' && outcome.throttled) {
     pausedUntil = Date.now() + PAUSE_MS;
     await api.storage.local.set({ pausedUntil });
@@ -292,6 +291,7 @@ async function send(job, settings) {
     job.attempts += 1;
     job.notBefore = Date.now() + RETRY_BASE_MS * 2 ** (job.attempts - 1);
     job.lastError = outcome.message;
+    inFlight.delete(job.key);
     queue.unshift(job);
     pump();
     return;
@@ -300,6 +300,9 @@ async function send(job, settings) {
   if (outcome.state !== 'error') {
     await cache.put(job.key, { outcome, fetchedAt });
   }
+  // Only now: a view asking while the answer was being cached joined this
+  // job rather than missing both the cache and the job and sending again.
+  inFlight.delete(job.key);
   for (const w of job.waiters) {
     post(w.port, { type: msg.DONE, id: w.id, outcome, fetchedAt, cached: false });
   }
