@@ -139,6 +139,9 @@ function post(port, message) {
   }
 }
 
+// Ports whose view has gone, for requests still on their way into the queue.
+const closedPorts = new WeakSet();
+
 async function want(port, items) {
   await ready;
   const settings = await loadSettings();
@@ -154,6 +157,9 @@ async function want(port, items) {
         continue;
       }
     }
+    // The view may have closed while we looked in the cache; its drop has
+    // run already, so nothing would take this request out of the queue.
+    if (closedPorts.has(port)) return;
     let job = findJob(key);
     if (job) {
       debug('joined a request already wanted', key);
@@ -319,7 +325,10 @@ api.runtime.onConnect.addListener((port) => {
     else if (m.type === msg.DROP) drop(port, m.ids);
     // PING needs no answer: receiving it keeps the worker alive.
   });
-  port.onDisconnect.addListener(() => drop(port, null));
+  port.onDisconnect.addListener(() => {
+    closedPorts.add(port);
+    drop(port, null);
+  });
 });
 
 api.runtime.onMessage.addListener((m, _sender, reply) => {
