@@ -29,8 +29,23 @@ fn limit_inside_a_character_cuts_before_it() {
 #[test]
 fn floods_of_markers_do_not_hang() {
     for unit in [
-        ".", "[.]", "a.", "a[.]", "@", "a@", "://", "http://", "\\", ":", "a:", "/",
-        "[", "0",
+        ".",
+        "[.]",
+        "a.",
+        "a[.]",
+        "@",
+        "a@",
+        "://",
+        "http://",
+        "http://-/",
+        "http://a.b/",
+        "hxxp[://]x[.]",
+        "\\",
+        ":",
+        "a:",
+        "/",
+        "[",
+        "0",
     ] {
         let text = unit.repeat(MIB / unit.len());
         let found = Finder::new().find(&text);

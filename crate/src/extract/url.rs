@@ -159,20 +159,23 @@ fn parse(b: &[u8], start: usize, authority: usize) -> Option<Parsed> {
     while auth_end < limit && is_authority(b[auth_end]) {
         auth_end += 1;
     }
+    // The host is checked before the path is read, so that a flood of
+    // candidates with bad hosts costs no more than their authorities.
+    let bare = trim_end(b, start, auth_end);
+    // User information ends at the last `@` of the authority.
+    let host_start = b[authority..bare]
+        .iter()
+        .rposition(|&c| c == b'@')
+        .map_or(authority, |p| authority + p + 1);
+    let (host, host_kind) = host(b, host_start, bare)?;
     let mut end = auth_end;
     if end < limit && matches!(b[end], b'/' | b'?' | b'#') {
         while end < limit && is_url(b[end]) {
             end += 1;
         }
     }
-    let end = trim_end(b, start, end);
+    let end = trim_end(b, start, end).max(host.1);
     let auth_end = auth_end.min(end);
-    // User information ends at the last `@` of the authority.
-    let host_start = b[authority..auth_end]
-        .iter()
-        .rposition(|&c| c == b'@')
-        .map_or(authority, |p| authority + p + 1);
-    let (host, host_kind) = host(b, host_start, auth_end)?;
     let path_end = b[auth_end..end]
         .iter()
         .position(|&c| c == b'?' || c == b'#')
