@@ -5,6 +5,9 @@ import init, * as core from './pkg/tmlookup.js';
 import { api } from './lib/browser.js';
 import { whenAccessible } from './lib/access.js';
 import { clearHistory, loadHistory } from './lib/history.js';
+import {
+  HIGHLIGHT_CSS, HIGHLIGHT_NAME, LOOKUP_FROM_PAGE, highlightOnPage,
+} from './lib/highlight.js';
 
 const query = document.getElementById('query');
 const found = document.getElementById('found');
@@ -13,6 +16,8 @@ const lookupAll = document.getElementById('lookup-all');
 const pickActions = document.getElementById('pick-actions');
 const lookupSelected = document.getElementById('lookup-selected');
 const ready = init();
+// The last page scanned: `{tabId, text}`, for highlighting.
+let lastScan = null;
 
 // The page text a scan reads at most: enough for any report, and well under
 // the finder's own limit, so a huge page costs a bounded copy.
@@ -104,6 +109,7 @@ async function scanPage() {
   });
   const text = typeof injection?.result === 'string' ? injection.result : '';
   const scan = core.targets(text);
+  lastScan = { tabId, text };
   showFound(scan.targets, text, core.render_found_groups);
   const ms = Math.round(performance.now() - started);
   document.body.dataset.scanMs = String(ms);
@@ -112,6 +118,41 @@ async function scanPage() {
   say(`${scan.targets.length} indicators on this page${cut ? ' (the page is longer than the scan reads; only its start was searched)' : ''}.`);
   pickActions.hidden = false;
   updatePicked();
+}
+
+// --- Highlighting ------------------------------------------------------------
+
+document.getElementById('highlight').addEventListener('click', () => {
+  highlight().catch((err) => say(`The page could not be marked: ${err?.message ?? err}.`));
+});
+
+/**
+ * Marks the scanned page's indicators where they stand, each in the spellings
+ * the finder met (defanged, upper case), so the page finds them verbatim.
+ */
+async function highlight() {
+  if (!lastScan) return;
+  const byValue = new Map();
+  for (const m of core.extract(lastScan.text).indicators) {
+    if (m.derived_from != null) continue;
+    const key = `${m.kind}:${m.value}`;
+    if (!byValue.has(key)) {
+      byValue.set(key, { kind: m.kind, label: core.kind_label(m.kind), value: m.value, raws: [] });
+    }
+    const item = byValue.get(key);
+    if (!item.raws.includes(m.raw)) item.raws.push(m.raw);
+  }
+  const target = { tabId: lastScan.tabId };
+  await api.scripting.insertCSS({ target, css: HIGHLIGHT_CSS });
+  const [injection] = await api.scripting.executeScript({
+    target,
+    func: highlightOnPage,
+    args: [[...byValue.values()], { highlight: HIGHLIGHT_NAME, message: LOOKUP_FROM_PAGE }],
+  });
+  const { supported, marked } = injection?.result ?? {};
+  say(supported
+    ? `Marked ${marked} places on the page. Click one for its card and a lookup.`
+    : 'This browser cannot mark text on pages (no CSS Custom Highlight API).');
 }
 
 // --- Opening lookups ---------------------------------------------------------

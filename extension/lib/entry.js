@@ -1,7 +1,9 @@
 // Entry points that live in the background: the keyboard shortcut that looks
-// up the selection, and the address-bar keyword `tm`. Both open the results
-// view; neither reads a page until the user asks.
+// up the selection, the address-bar keyword `tm`, and the lookup asked for by
+// the card on a highlighted page (lib/highlight.js). All open the results
+// view; none reads a page until the user asks.
 import { api } from './browser.js';
+import { LOOKUP_FROM_PAGE } from './highlight.js';
 
 const LOOKUP_COMMAND = 'lookup-selection';
 
@@ -58,5 +60,12 @@ export function registerEntryPoints(openResults) {
   });
   api.omnibox?.onInputEntered.addListener((text, disposition) => {
     omniboxEntered(text, disposition);
+  });
+  // The card on a highlighted page asks for one value; only the extension's
+  // own injected code can send it (no page can message the extension).
+  api.runtime.onMessage.addListener((m, sender) => {
+    if (m?.type !== LOOKUP_FROM_PAGE || sender.id !== api.runtime.id || !sender.tab) return false;
+    openResults(String(m.value ?? ''), sender.tab);
+    return false;
   });
 }

@@ -236,6 +236,15 @@ pub fn render_outcome(
     frame::outcome(section, &outcome, fetched_at_ms, cached, now_ms)
 }
 
+/// The kind as people say it ("IPv4 address"); the name itself when unknown.
+#[wasm_bindgen]
+pub fn kind_label(kind: &str) -> String {
+    match serde_json::from_value::<Kind>(kind.into()) {
+        Ok(kind) => frame::kind_label(kind).to_owned(),
+        Err(_) => kind.to_owned(),
+    }
+}
+
 /// Fills the popup's list of a page's indicators, grouped by kind.
 #[wasm_bindgen]
 pub fn render_found_groups(list: &Element, targets: JsValue) -> Result<(), JsValue> {
