@@ -17,7 +17,7 @@ impl Scanner for Domains {
     }
 
     fn scan(&self, cx: &mut Cx<'_>) {
-        for (start, end) in dotted_tokens(cx.b) {
+        for (start, end) in cx.dotted() {
             if let Some(f) = domain_at(cx, start, end) {
                 cx.push(f);
             }

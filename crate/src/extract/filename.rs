@@ -6,7 +6,6 @@
 
 use memchr::memmem;
 
-use super::domain::dotted_tokens;
 use super::scan::{before, inside_word, is_word, trim_end, Cx, Found, Scanner};
 use super::{tld, Kind};
 
@@ -236,7 +235,7 @@ fn file_first(cx: &Cx<'_>, start: usize, end: usize, stem: &str, ext: &str) -> b
 }
 
 fn bare_names(cx: &mut Cx<'_>) {
-    for (start, end) in dotted_tokens(cx.b) {
+    for (start, end) in cx.dotted() {
         let name = &cx.text[start..end];
         let Some((stem, ext)) = name.rsplit_once('.') else {
             continue;

@@ -63,6 +63,8 @@ pub(crate) struct Cx<'t> {
     claimed: Vec<u64>,
     /// Sorted offsets where a defanged marker was rewritten.
     defanged: Vec<usize>,
+    /// The dotted tokens, once a scanner has asked for them.
+    tokens: Option<Vec<(usize, usize)>>,
 }
 
 impl<'t> Cx<'t> {
@@ -73,6 +75,7 @@ impl<'t> Cx<'t> {
             found: Vec::new(),
             claimed: vec![0; text.len() / 64 + 1],
             defanged,
+            tokens: None,
         }
     }
 
@@ -99,6 +102,16 @@ impl<'t> Cx<'t> {
     pub(crate) fn was_defanged(&self, start: usize, end: usize) -> bool {
         let i = self.defanged.partition_point(|&p| p < start);
         self.defanged.get(i).is_some_and(|&p| p < end)
+    }
+
+    /// The runs of host characters that hold a dot (see
+    /// [`dotted_tokens`](super::domain::dotted_tokens)), found once for the
+    /// file-name and domain scanners, which both read them.
+    pub(crate) fn dotted(&mut self) -> Vec<(usize, usize)> {
+        let b = self.b;
+        self.tokens
+            .get_or_insert_with(|| super::domain::dotted_tokens(b).collect())
+            .clone()
     }
 
     pub(crate) fn into_found(self) -> Vec<Found> {
