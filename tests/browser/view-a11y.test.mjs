@@ -107,6 +107,8 @@ test('results and popup are keyboard-reachable, named and legible in light and d
   const { browser, pageErrors } = await setup(t);
   const results = await openExtensionPage(browser, 'results.html?q=vwrm.com&as=domain');
   await waitForSettled(results, 'vwrm.com', { timeout: 60_000 });
+  const frameMs = await results.evaluate(() => performance.getEntriesByName('tmlookup-frame-drawn')[0].startTime);
+  t.diagnostic(`results frame for one indicator drawn ${Math.round(frameMs)} ms after navigation`);
 
   const audit = await keyboardAudit(results);
   assert.ok(audit.count > 20, `the view has its controls (${audit.count})`);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { setup, openExtensionPage, pageOpenedBy, startPageServer } from './harness.mjs';
+import { setup, openExtensionPage, pageOpenedBy, screenshot, startPageServer } from './harness.mjs';
 import { extractJson } from './harness-view.mjs';
 
 const REPORT = 'eset+malware-ioc/nukesped_lazarus__README.adoc';
@@ -59,6 +59,7 @@ test('scanning a report page lists what the command-line finder finds, by kind',
   const popup = await openExtensionPage(browser, `popup.html?tab=${tabId}`);
   await popup.getByRole('button', { name: 'Scan this page' }).click();
   await popup.locator('#found li.group').first().waitFor({ timeout: 30_000 });
+  await screenshot(popup, 'view-popup-scan');
 
   const text = await report.evaluate(() => document.body.innerText);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tmlookup-scan-'));
@@ -73,6 +74,19 @@ test('scanning a report page lists what the command-line finder finds, by kind',
   assert.equal(headings.sha256, `SHA-256 (${Object.keys(expected.sha256).length})`);
   assert.match(await popup.locator('#message').innerText(), new RegExp(`^${
     Object.values(expected).reduce((n, kind) => n + Object.keys(kind).length, 0)} indicators`));
+
+  // All at once: the frame of a view with every indicator of the report.
+  const all = await pageOpenedBy(
+    browser.context,
+    () => popup.locator('button#lookup-all').click(),
+    (u) => u.includes('results.html'),
+  );
+  await all.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
+  const blocks = await all.locator('article.indicator').count();
+  assert.equal(blocks, Object.values(expected).reduce((n, kind) => n + Object.keys(kind).length, 0));
+  const frameMs = await all.evaluate(() => performance.getEntriesByName('tmlookup-frame-drawn')[0].startTime);
+  t.diagnostic(`results frame for ${blocks} indicators drawn ${Math.round(frameMs)} ms after navigation`);
+  await all.close();
 
   // Several: tick two, look them up together.
   const items = popup.locator('#found li.group[data-group="domain"] li[data-indicator]');
