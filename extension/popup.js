@@ -81,7 +81,9 @@ document.getElementById('scan-page').addEventListener('click', () => {
  * then the active tab would be the popup itself. The parameter only ever
  * narrows what the popup reads to a tab the extension may script anyway
  * (through activeTab, granted by opening the popup on that tab, or a host
- * permission), so honouring it grants nothing.
+ * permission), so honouring it grants nothing; and popup.html is not a
+ * web-accessible resource, so no web page can open it with a tab of its
+ * choosing.
  */
 async function tabToScan() {
   const named = Number(new URLSearchParams(location.search).get('tab'));

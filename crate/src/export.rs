@@ -441,18 +441,26 @@ struct Link {
 struct Graph {
     scos: Vec<Sco>,
     links: Vec<Link>,
+    /// Every id an SCO has had, to its index: a file keeps the id it had
+    /// before its metadata added a name, so later pivots still find it.
+    ids: std::collections::HashMap<String, usize>,
 }
 
 impl Graph {
     fn add(&mut self, sco: Sco) -> usize {
-        let same = |s: &Sco| s.kind == sco.kind && s.id() == sco.id();
-        match self.scos.iter().position(same) {
-            Some(i) => i,
-            None => {
-                self.scos.push(sco);
-                self.scos.len() - 1
-            }
+        let id = sco.id();
+        if let Some(&at) = self.ids.get(&id) {
+            return at;
         }
+        self.scos.push(sco);
+        self.ids.insert(id, self.scos.len() - 1);
+        self.scos.len() - 1
+    }
+
+    /// Puts `sco` in place of the SCO at `at`, which answers to both ids.
+    fn replace(&mut self, at: usize, sco: Sco) {
+        self.ids.insert(sco.id(), at);
+        self.scos[at] = sco;
     }
 
     fn link(
@@ -512,7 +520,8 @@ pub fn to_stix(entries: &[Entry], now_ms: f64, seed: &str) -> String {
             let url = s.endpoint.web_url(&entry.value);
             match s.endpoint.section(s.rt) {
                 Some(Section::Metadata) if graph.scos[me].kind == "file" => {
-                    graph.scos[me] = with_metadata(&graph.scos[me], view);
+                    let merged = with_metadata(&graph.scos[me], view);
+                    graph.replace(me, merged);
                 }
                 Some(section) => {
                     relate(&mut graph, me, s.endpoint, section, view, &url)
@@ -612,44 +621,63 @@ fn relate(
     let others: Vec<Sco> = cells.filter_map(pivot_sco).collect();
     let my_kind = graph.scos[me].kind;
     for other in others {
+        // Only values ThreatMiner relates in a way STIX can say join the
+        // bundle: a WHOIS server or a report's domain would be noise.
+        let Some((kind, forward, why)) =
+            relation(endpoint, section, my_kind, other.kind)
+        else {
+            continue;
+        };
         let them = graph.add(other);
-        let their_kind = graph.scos[them].kind;
-        let address = matches!(their_kind, "ipv4-addr" | "ipv6-addr");
-        match (section, my_kind, their_kind) {
-            (Section::PassiveDns, "domain-name", _) if address => {
-                let why =
-                    "ThreatMiner's passive DNS saw the domain resolve to the address";
-                graph.link(me, "resolves-to", them, why, url);
-            }
-            (Section::PassiveDns, "ipv4-addr" | "ipv6-addr", "domain-name") => {
-                let why =
-                    "ThreatMiner's passive DNS saw the domain resolve to the address";
-                graph.link(them, "resolves-to", me, why, url);
-            }
-            (Section::Samples, _, "file") if endpoint != Endpoint::Report => {
-                let why = "ThreatMiner lists the sample as related (related samples)";
-                graph.link(them, "related-to", me, why, url);
-            }
-            (
-                Section::SampleHosts,
-                "file",
-                "domain-name" | "ipv4-addr" | "ipv6-addr",
-            ) => {
-                let why = "ThreatMiner saw the sample contact the host (sandbox hosts)";
-                graph.link(me, "related-to", them, why, url);
-            }
-            (Section::Domains, "email-addr", "domain-name") => {
-                let why =
-                    "ThreatMiner's reverse WHOIS lists the address for the domain";
-                graph.link(me, "related-to", them, why, url);
-            }
-            _ => {}
+        if forward {
+            graph.link(me, kind, them, why, url);
+        } else {
+            graph.link(them, kind, me, why, url);
         }
     }
 }
 
+/// The relationship a section states between the looked-up SCO (of type
+/// `mine`) and one of its values (of type `theirs`): its type, whether it
+/// points from the looked-up SCO, and a description.
+fn relation(
+    endpoint: Endpoint,
+    section: Section,
+    mine: &str,
+    theirs: &str,
+) -> Option<(&'static str, bool, &'static str)> {
+    const HOST: [&str; 3] = ["domain-name", "ipv4-addr", "ipv6-addr"];
+    let address = |t: &str| matches!(t, "ipv4-addr" | "ipv6-addr");
+    let resolved = "ThreatMiner's passive DNS saw the domain resolve to the address";
+    Some(match section {
+        Section::PassiveDns if mine == "domain-name" && address(theirs) => {
+            ("resolves-to", true, resolved)
+        }
+        Section::PassiveDns if address(mine) && theirs == "domain-name" => {
+            ("resolves-to", false, resolved)
+        }
+        Section::Samples if HOST.contains(&mine) && theirs == "file" => {
+            let why = "ThreatMiner lists the sample as related to the host";
+            ("related-to", false, why)
+        }
+        Section::SampleHosts if mine == "file" && HOST.contains(&theirs) => {
+            let why = "ThreatMiner's sandbox saw the sample contact the host";
+            ("related-to", true, why)
+        }
+        Section::Domains
+            if endpoint == Endpoint::Email
+                && mine == "email-addr"
+                && theirs == "domain-name" =>
+        {
+            let why = "ThreatMiner's reverse WHOIS lists the address for the domain";
+            ("related-to", true, why)
+        }
+        _ => return None,
+    })
+}
+
 /// `YYYY-MM-DDTHH:MM:SS.sssZ` for milliseconds since 1970 (UTC).
-pub fn timestamp(ms: f64) -> String {
+fn timestamp(ms: f64) -> String {
     let ms = if ms.is_finite() {
         ms.max(0.0) as i64
     } else {
@@ -833,6 +861,30 @@ mod tests {
         assert_eq!(rels.len(), 2, "{rels:?}");
         assert!(rels.iter().all(|r| r["relationship_type"] == "related-to"));
         assert!(rels.iter().all(|r| r["source_ref"] == file["id"]));
+    }
+
+    #[test]
+    fn values_without_a_stix_relation_stay_out_of_the_bundle() {
+        let whois = json!([{"domain": "vwrm.com", "whois": {
+            "nameservers": ["onyx.nbnet.nb.ca"], "whois_server": "whois.register.com"}}]);
+        let subdomains = json!(["www.vwrm.com"]);
+        let entry = Entry {
+            kind: Kind::Domain,
+            value: "vwrm.com".into(),
+            sections: vec![
+                section(Endpoint::Domain, 1, whois),
+                section(Endpoint::Domain, 5, subdomains),
+            ],
+        };
+        let bundle: Value =
+            serde_json::from_str(&to_stix(&[entry], 0.0, "s")).expect("json");
+        let values: Vec<&str> = bundle["objects"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|o| o["value"].as_str())
+            .collect();
+        assert_eq!(values, ["vwrm.com"]);
     }
 
     #[test]
