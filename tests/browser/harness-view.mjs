@@ -15,6 +15,8 @@ const run = promisify(execFile);
 // stix2, the reference library whose ids the test compares against.
 const VENV = path.join(REPO_ROOT, 'target/stix-venv');
 const PYTHON = path.join(VENV, 'bin/python');
+// Pinned, so a new release cannot change what "valid" means between runs.
+export const STIX_PACKAGES = ['stix2-validator==3.3.2', 'stix2==3.0.2'];
 
 /** The venv's python, installing the validator into it when missing. */
 export async function stixPython() {
@@ -22,7 +24,7 @@ export async function stixPython() {
     await access(path.join(VENV, 'bin/stix2_validator'), constants.X_OK);
   } catch {
     await run('python3', ['-m', 'venv', VENV]);
-    await run(path.join(VENV, 'bin/pip'), ['install', '-q', 'stix2-validator', 'stix2'], {
+    await run(path.join(VENV, 'bin/pip'), ['install', '-q', ...STIX_PACKAGES], {
       timeout: 300_000,
     });
   }
