@@ -1,0 +1,105 @@
+// The popup's page scan in Firefox, where it reads the page through Firefox's
+// scripting.executeScript. It must list what `tmlookup extract --json` finds in the same
+// text, grouped by kind with counts, and open results for all of them or for those ticked.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { extractJson } from '../browser/harness-view.mjs';
+import {
+  setup, startPageServer, openExtensionPage, newTab, extensionUrl, screenshot, waitFor,
+  waitForSelector,
+} from './harness.mjs';
+
+const REPORT = 'eset+malware-ioc/nukesped_lazarus__README.adoc';
+
+/** `{kind: {value: count}}` as the finder counts the indicators that get looked up. */
+function expectedCounts(extraction) {
+  const out = {};
+  for (const m of extraction.indicators) {
+    if (m.derived_from != null) continue;
+    out[m.kind] ??= {};
+    out[m.kind][m.value] = (out[m.kind][m.value] ?? 0) + 1;
+  }
+  return out;
+}
+
+/** The same, read from the popup's grouped list, with each group's heading. */
+function listedCounts(popup) {
+  return popup.evaluate(() => {
+    const counts = {};
+    const headings = {};
+    for (const group of document.querySelectorAll('#found li.group')) {
+      headings[group.dataset.group] = group.querySelector('h3').textContent;
+      for (const li of group.querySelectorAll('li[data-indicator]')) {
+        const times = li.querySelector('.count')?.textContent.replace('×', '') ?? '1';
+        counts[li.dataset.kind] ??= {};
+        counts[li.dataset.kind][li.dataset.indicator] = Number(times);
+      }
+    }
+    return { counts, headings };
+  });
+}
+
+function indicatorsOf(page) {
+  return page.$$eval('article.indicator', (as) => as.map((a) => a.dataset.indicator));
+}
+
+test('scanning a report page lists what the command-line finder finds, by kind', { timeout: 180_000 }, async (t) => {
+  const { browser, control, pageErrors } = await setup(t);
+  const pages = await startPageServer();
+  t.after(() => pages.close());
+  const url = `${pages.url}/corpus/${REPORT.split('/').map(encodeURIComponent).join('/')}`;
+  const report = await browser.newPage();
+  await report.goto(url);
+
+  // Queried by host: the report's path, with its escapes, is no match pattern.
+  const tabId = await control.evaluate(async () => {
+    const tabs = await browser.tabs.query({ url: 'http://127.0.0.1/*' });
+    return tabs.find((tab) => tab.url.includes('nukesped'))?.id;
+  });
+  assert.ok(Number.isInteger(tabId), 'the report tab has an id');
+  const popup = await openExtensionPage(browser, `popup.html?tab=${tabId}`);
+  await popup.click('#scan-page');
+  await waitForSelector(popup, '#found li.group', { timeout: 30_000 });
+  await screenshot(popup, 'popup-scan');
+
+  // The finder reads the same text: the page's rendered text, as Firefox gives it.
+  const text = await report.evaluate(() => document.body.innerText);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'tmlookup-fxscan-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'page.txt');
+  await writeFile(file, text);
+  const expected = expectedCounts(await extractJson(file));
+  const total = Object.values(expected).reduce((n, kind) => n + Object.keys(kind).length, 0);
+  const { counts, headings } = await listedCounts(popup);
+
+  assert.ok(Object.keys(expected).length >= 5, 'the report holds several kinds');
+  assert.deepEqual(counts, expected);
+  assert.equal(headings.sha256, `SHA-256 (${Object.keys(expected.sha256).length})`);
+  assert.match(await popup.$eval('#message', (el) => el.innerText), new RegExp(`^${total} indicators`));
+
+  // All at once: a view with every indicator of the report.
+  let before = await browser.pages();
+  await popup.click('#lookup-all');
+  const all = await newTab(browser, before, extensionUrl('results.html'));
+  await waitForSelector(all, 'body[data-state="ready"]', { timeout: 30_000 });
+  assert.equal((await indicatorsOf(all)).length, total);
+  await all.close();
+
+  // Several: tick two domains, look them up together.
+  const domains = '#found li.group[data-group="domain"] li[data-indicator]';
+  const picks = await popup.$$eval(domains, (lis) => lis.slice(0, 2).map((li) => li.dataset.indicator));
+  assert.equal(picks.length, 2);
+  for (const value of picks) await popup.click(`${domains}[data-indicator="${value}"] input.pick`);
+  await waitFor(() => popup.$eval('#lookup-selected', (b) => !b.disabled && b.innerText), { what: 'the pick button' });
+  assert.equal(await popup.$eval('#lookup-selected', (b) => b.innerText), 'Look up 2 selected');
+  before = await browser.pages();
+  await popup.click('#lookup-selected');
+  const results = await newTab(browser, before, extensionUrl('results.html'));
+  await waitForSelector(results, 'body[data-state="ready"]');
+  assert.deepEqual(await indicatorsOf(results), picks);
+  assert.deepEqual(pageErrors, []);
+});
