@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { setup, screenshot, sectionLocator } from './harness.mjs';
 import {
   WINDOW_MS, openResults, apiRequests, duplicates, describeLog, allSections,
-  waitForAllSettled, waitForRequests, requestKey, secs,
+  waitForAllSettled, waitForRequests, requestKey,
 } from './harness-queue.mjs';
 
 const VALUE = 'vwrm.com';
