@@ -292,3 +292,16 @@ export async function waitForSelector(page, selector, { timeout = 15_000 } = {})
     { timeout, what: selector },
   );
 }
+
+/**
+ * Stops the extension's event page the way Firefox does when it idles, and returns
+ * whether Firefox says it stopped. Pages' ports to it are closed with it.
+ */
+export function stopBackground(browser) {
+  return inChrome(browser, `(async () => {
+    const policy = WebExtensionPolicy.getActiveExtensions()
+      .find((p) => p.mozExtensionHostname === ${JSON.stringify(EXTENSION_UUID)});
+    await policy.extension.terminateBackground();
+    return policy.extension.backgroundState;
+  })()`);
+}
