@@ -286,6 +286,12 @@ impl Finder {
     ///
     /// Never fails: text that holds no indicator gives an empty extraction.
     /// Time and memory grow linearly with the text, up to the limit.
+    ///
+    /// Prose runs at a few hundred MB/s natively, but indicator lists with
+    /// a match every 50 bytes or so run at about 40-50 MB/s, under the
+    /// 100 MB/s goal: there the two strings each match owns and the checks
+    /// around each candidate dominate, and only fewer allocations per match
+    /// (or a single pass that feeds all scanners) would close the gap.
     pub fn find(&self, text: &str) -> Extraction {
         let mut cut = text.len().min(self.limit);
         while !text.is_char_boundary(cut) {
