@@ -75,12 +75,16 @@ export async function prepareExtension({ extensionDir = DEFAULT_EXTENSION_DIR, r
 
 /**
  * Starts Firefox ESR in a fresh profile with a copy of the extension installed as a
- * temporary add-on. Returns `{browser, close()}`.
+ * temporary add-on. Returns `{browser, downloads, close()}`, `downloads` being the folder
+ * downloads are saved to.
  */
 export async function launchFirefox({ extensionDir, replayPort } = {}) {
   await requireFile(FIREFOX, 'install Debian\'s browser: apt-get install -y firefox-esr');
   const ext = await prepareExtension({ extensionDir, replayPort });
   const profile = await mkdtemp(path.join(os.tmpdir(), 'tmlookup-fxprofile-'));
+  // Downloads land here without a dialog, for the export tests to read.
+  const downloads = path.join(profile, 'downloads');
+  await mkdir(downloads);
   let browser;
   const close = async () => {
     await browser?.close().catch(() => {});
@@ -99,6 +103,11 @@ export async function launchFirefox({ extensionDir, replayPort } = {}) {
         'extensions.webextensions.uuids': JSON.stringify({ [ext.addonId]: EXTENSION_UUID }),
         // The prompt is what the onboarding test answers: keep it on whatever the default.
         'extensions.webextOptionalPermissionPrompts': true,
+        'browser.download.folderList': 2,
+        'browser.download.dir': downloads,
+        'browser.download.useDownloadDir': true,
+        'browser.download.always_ask_before_handling_new_types': false,
+        'browser.download.alwaysOpenPanel': false,
       },
     });
     const id = await browser.installExtension(ext.dir);
@@ -107,7 +116,7 @@ export async function launchFirefox({ extensionDir, replayPort } = {}) {
     await close();
     throw err;
   }
-  return { browser, close };
+  return { browser, downloads, close };
 }
 
 /**
@@ -246,7 +255,7 @@ export async function setup(t, { pointAtReplay = true, portPattern = true } = {}
   if (pointAtReplay) {
     await control.evaluate((url) => browser.storage.local.set({ apiBaseUrl: url }), `${replay.url}/v2/`);
   }
-  return { replay, browser, control, pageErrors };
+  return { replay, browser, control, pageErrors, downloads: fx.downloads };
 }
 
 /** States of one indicator's sections as `{"endpoint:rt": state}`, or null without a block. */
