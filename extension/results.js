@@ -44,7 +44,7 @@ async function main() {
     return;
   }
   document.title = `ThreatMiner Lookup: ${blocks.map((b) => b.target.value).join(', ')}`;
-  rememberLookup(label, params);
+  rememberLookup(label, params, blocks);
   $('#summary').textContent = core.summary_line(blocks.map((b) => b.target));
   const list = $('#indicators');
   for (const { target, plan } of blocks) addIndicator(list, target, plan);
@@ -62,14 +62,20 @@ async function main() {
 
 /**
  * Adds this page to the popup's recent lookups, unless it is a reload or a
- * step back or forward, or its text sits in session storage that a later
- * visit would no longer find.
+ * step back or forward. The entry names the indicators (`i=kind:value`),
+ * never the text they were found in: a selection may hold far more than
+ * its indicators, and the history should keep no more than the lookups.
  */
-function rememberLookup(label, params) {
+function rememberLookup(label, params, blocks) {
   const [nav] = performance.getEntriesByType('navigation');
   if (nav && nav.type !== 'navigate') return;
-  if (params.has('selection')) return;
-  recordLookup(label, location.pathname.slice(1) + location.search).catch((err) => {
+  let search = location.search;
+  if (!params.has('as')) {
+    const named = new URLSearchParams();
+    for (const { target } of blocks) named.append('i', `${target.kind}:${target.value}`);
+    search = '?' + named;
+  }
+  recordLookup(label, 'results.html' + search).catch((err) => {
     console.error('[tmlookup] the history was not saved', err);
   });
 }

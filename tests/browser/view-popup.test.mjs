@@ -143,9 +143,16 @@ test('the popup keeps a short history of lookups, and clears it', { timeout: 120
   await again.waitForSelector('body[data-state="ready"]');
   assert.equal(await again.getAttribute('article.indicator', 'data-indicator'), 'vwrm.com');
 
+  // A lookup of free text (the context menu's) is kept as its indicators only.
+  const text = await openExtensionPage(browser, 'results.html?q=' + encodeURIComponent('private notes: C2 at vwrm[.]com, see ticket 4711'));
+  await text.waitForSelector('body[data-state="ready"]');
+  const worker = await browser.getWorker();
+  const [latest] = (await worker.evaluate(() => chrome.storage.local.get('recentLookups'))).recentLookups;
+  assert.deepEqual(latest.url, 'results.html?i=domain%3Avwrm.com');
+
   await popup.getByRole('button', { name: 'Clear history' }).click();
   await popup.locator('#recent').waitFor({ state: 'hidden' });
-  const stored = await (await browser.getWorker()).evaluate(() => chrome.storage.local.get('recentLookups'));
+  const stored = await worker.evaluate(() => chrome.storage.local.get('recentLookups'));
   assert.deepEqual(stored, {});
   popup = await openExtensionPage(browser, 'popup.html');
   assert.equal(await popup.locator('#recent').isHidden(), true, 'the history stays cleared');
