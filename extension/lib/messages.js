@@ -18,8 +18,6 @@ export const QUEUED = 'queued';
 export const LOADING = 'loading';
 /** Background → page: the request is answered (or failed). */
 export const DONE = 'done';
-/** Background → page: the whole queue waits after a throttling answer. */
-export const PAUSED = 'paused';
 
 /** One-shot message: clear the answer cache (options page). */
 export const CLEAR_CACHE = 'clear-cache';

@@ -220,12 +220,19 @@ fn read(
 fn check_status(status: u16) -> Result<(), TmError> {
     let err = match status {
         204 | 429 => throttled(status),
-        403 => TmError::new(
-            ErrorKind::Blocked,
-            "ThreatMiner's web front refused the request (HTTP 403) and sent a web \
-             page instead of data. Retry in a few minutes; if it goes on, open the \
-             value on ThreatMiner's web site.",
-        ),
+        // The CDN in front of ThreatMiner answers 403 with a challenge page
+        // when it suspects a flood: treat it as throttling, so the whole
+        // queue waits instead of hammering it.
+        403 => {
+            let mut err = TmError::new(
+                ErrorKind::Blocked,
+                "ThreatMiner's web front refused the request (HTTP 403) and sent a \
+                 web page instead of data. Lookups pause for a minute, then go on; \
+                 if it persists, open the value on ThreatMiner's web site.",
+            );
+            err.throttled = true;
+            err
+        }
         500..=599 => TmError::new(
             ErrorKind::ServerError,
             format!("ThreatMiner returned an error page (HTTP {status}). Retry later."),
@@ -415,6 +422,12 @@ mod tests {
     fn throttling_is_flagged_and_messages_are_sentences() {
         let Outcome::Error(e) = decode(Endpoint::Domain, 1, 429, "", "") else {
             panic!("429 must be an error");
+        };
+        assert!(e.throttled && e.retryable);
+        // A CDN challenge page pauses the queue like a 429 does.
+        let Outcome::Error(e) = decode(Endpoint::Domain, 1, 403, "text/html", "<html>")
+        else {
+            panic!("403 must be an error");
         };
         assert!(e.throttled && e.retryable);
         let Outcome::Error(e) = decode(Endpoint::Domain, 1, 500, "text/html", "x")
