@@ -6,6 +6,7 @@ import { api, debug, setDebug } from './lib/browser.js';
 import * as msg from './lib/messages.js';
 import { loadSettings } from './lib/settings.js';
 import * as cache from './lib/cache.js';
+import { originPattern } from './lib/access.js';
 
 // Module service workers allow no top-level await: keep the promise and
 // await it in each handler.
@@ -236,7 +237,7 @@ async function pumpOnce() {
 
 /** Whether the browser lets the extension reach the API at `base`. */
 function mayReach(base) {
-  return api.permissions.contains({ origins: [new URL(base).origin + '/*'] });
+  return api.permissions.contains({ origins: [originPattern(base)] });
 }
 
 /** The outcome for requests the browser would block: spends no budget. */

@@ -52,23 +52,14 @@ export function extensionUrl(page) {
 
 /**
  * Copies the built extension and lets the copy reach the loopback servers.
- *
- * `replayPort` also adds `http://127.0.0.1:<port>/*`: background.js checks access with
- * `new URL(base).origin + '/*'`, port included, and Firefox answers that check "no" while
- * only the port-less pattern is granted, so every lookup would fail as blocked. That
- * pattern grants no fetch in Firefox (it cannot match a URL); it only satisfies the
- * check. It can go once background.js checks the port-less pattern that lib/access.js
- * builds (`originPattern`).
  */
-export async function prepareExtension({ extensionDir = DEFAULT_EXTENSION_DIR, replayPort } = {}) {
+export async function prepareExtension({ extensionDir = DEFAULT_EXTENSION_DIR } = {}) {
   const manifestPath = path.join(extensionDir, 'manifest.json');
   await requireFile(manifestPath, 'build the extension first (scripts/build writes dist/firefox)');
   const copy = await mkdtemp(path.join(os.tmpdir(), 'tmlookup-fxext-'));
   await cp(extensionDir, copy, { recursive: true });
   const manifest = JSON.parse(await readFile(path.join(copy, 'manifest.json'), 'utf8'));
-  const extra = [TEST_HOST_PERMISSION];
-  if (replayPort) extra.push(`http://127.0.0.1:${replayPort}/*`);
-  manifest.host_permissions = [...(manifest.host_permissions ?? []), ...extra];
+  manifest.host_permissions = [...(manifest.host_permissions ?? []), TEST_HOST_PERMISSION];
   await writeFile(path.join(copy, 'manifest.json'), JSON.stringify(manifest, null, 2));
   return { dir: copy, addonId: manifest.browser_specific_settings.gecko.id };
 }
@@ -78,9 +69,9 @@ export async function prepareExtension({ extensionDir = DEFAULT_EXTENSION_DIR, r
  * temporary add-on. Returns `{browser, downloads, close()}`, `downloads` being the folder
  * downloads are saved to.
  */
-export async function launchFirefox({ extensionDir, replayPort } = {}) {
+export async function launchFirefox({ extensionDir } = {}) {
   await requireFile(FIREFOX, 'install Debian\'s browser: apt-get install -y firefox-esr');
-  const ext = await prepareExtension({ extensionDir, replayPort });
+  const ext = await prepareExtension({ extensionDir });
   const profile = await mkdtemp(path.join(os.tmpdir(), 'tmlookup-fxprofile-'));
   // Downloads land here without a dialog, for the export tests to read.
   const downloads = path.join(profile, 'downloads');
@@ -219,15 +210,13 @@ export async function screenshot(page, name) {
  * extension's tabs are saved as tests/artifacts/firefox-<test>-end-<n>.png.
  *
  * With `pointAtReplay` the replay's URL is saved as apiBaseUrl in storage.local, from the
- * extension's options page (a privileged page that stays open as `control`). With
- * `portPattern: false` the copy gets only the port-less host permission (see
- * prepareExtension).
+ * extension's options page (a privileged page that stays open as `control`).
  */
-export async function setup(t, { pointAtReplay = true, portPattern = true } = {}) {
+export async function setup(t, { pointAtReplay = true } = {}) {
   const replay = await startReplay({ port: 0 });
   let fx;
   try {
-    fx = await launchFirefox({ replayPort: portPattern ? replay.port : undefined });
+    fx = await launchFirefox();
   } catch (err) {
     await replay.close();
     throw err;

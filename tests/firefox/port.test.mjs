@@ -2,11 +2,7 @@
 // host permission a manifest can give for it in Firefox: `http://127.0.0.1/*`, which
 // lets Firefox fetch from every port of the host.
 //
-// Marked todo: background.js asks permissions.contains about `origin + '/*'`, port
-// included, which Firefox answers "no" here, so the background fails every request as
-// blocked before sending it. The other tests get by with an extra port pattern in their
-// copy's manifest (harness.mjs, prepareExtension). Drop the todo, and that pattern, once
-// the background checks lib/access.js's originPattern(base) instead.
+// Both the pages (lib/access.js) and the background check the port-less pattern.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,9 +10,8 @@ import { setup, openExtensionPage, waitForSettled, requestedRts } from './harnes
 
 test('a lookup through an API on a non-default port needs only the port-less host permission', {
   timeout: 90_000,
-  todo: 'background.js checks host access with the port (see the top of this file)',
 }, async (t) => {
-  const { replay, browser, pageErrors } = await setup(t, { portPattern: false });
+  const { replay, browser, pageErrors } = await setup(t);
   const page = await openExtensionPage(browser, `results.html?q=${encodeURIComponent('vwrm[.]com')}`);
   // Settled sections mean the page's own check (lib/access.js) let the lookup start: it
   // already agrees with Firefox, and shows no banner.

@@ -10,7 +10,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, openExtensionPage, screenshot, waitFor, waitForSettled } from '../browser/harness.mjs';
+import { setup, openExtensionPage, screenshot, waitFor, waitForSettled } from './harness.mjs';
 
 /** Sets the extension's site access the way chrome://extensions's menu does. */
 async function siteAccess(browser, hostAccess) {
