@@ -334,9 +334,13 @@ fn assemble(
         )
     };
     // The keys are copied out first: sorting small contiguous records is
-    // much faster than sorting indices that point into `found`.
+    // much faster than sorting indices that point into `found`. Each
+    // scanner reports in (nearly) increasing order, so `found` is a few
+    // long sorted runs one after another: the stable sort finds and merges
+    // those runs, where the unstable one partitions them all over again
+    // (the index makes every key distinct, so both give the same order).
     let mut keyed: Vec<_> = (0..found.len()).map(|i| (key(i), i)).collect();
-    keyed.sort_unstable();
+    keyed.sort();
     let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
     let mut spans = vec![(0, 0); found.len()];
     let (mut starts, mut ends) = (cleaned.mapper(), cleaned.mapper());
