@@ -162,6 +162,16 @@ pub struct Group {
     pub alternatives: Vec<Kind>,
 }
 
+/// A [`Group`] that borrows its value, serialized the same way.
+#[derive(serde::Serialize)]
+struct GroupView<'a> {
+    kind: Kind,
+    value: &'a str,
+    count: usize,
+    #[serde(skip_serializing_if = "<[Kind]>::is_empty")]
+    alternatives: &'a [Kind],
+}
+
 /// Everything found in one text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Extraction {
@@ -178,16 +188,31 @@ impl Extraction {
     /// The distinct (kind, value) pairs with their counts, in order of
     /// first appearance.
     pub fn groups(&self) -> Vec<Group> {
+        self.group_views()
+            .into_iter()
+            .map(|g| Group {
+                kind: g.kind,
+                value: g.value.to_owned(),
+                count: g.count,
+                alternatives: g.alternatives.to_vec(),
+            })
+            .collect()
+    }
+
+    /// [`groups`](Extraction::groups) borrowing from the matches: the JSON
+    /// output needs no copies, and most values occur only once, so copying
+    /// them cost as much as grouping.
+    fn group_views(&self) -> Vec<GroupView<'_>> {
         let mut index: HashMap<(Kind, &str), usize> =
             HashMap::with_capacity(self.indicators.len());
-        let mut groups: Vec<Group> = Vec::new();
+        let mut groups: Vec<GroupView<'_>> = Vec::new();
         for m in &self.indicators {
             let slot = *index.entry((m.kind, &m.value)).or_insert_with(|| {
-                groups.push(Group {
+                groups.push(GroupView {
                     kind: m.kind,
-                    value: m.value.clone(),
+                    value: &m.value,
                     count: 0,
-                    alternatives: m.alternatives.clone(),
+                    alternatives: &m.alternatives,
                 });
                 groups.len() - 1
             });
@@ -221,7 +246,7 @@ impl Serialize for Extraction {
         st.serialize_field("indicators", &self.indicators)?;
         st.serialize_field("truncated", &self.truncated)?;
         st.serialize_field("scanned_bytes", &self.scanned_bytes)?;
-        st.serialize_field("groups", &self.groups())?;
+        st.serialize_field("groups", &self.group_views())?;
         st.end()
     }
 }
