@@ -87,14 +87,14 @@ impl<'t> Cx<'t> {
 
     /// Marks `start..end` as read, so later scanners leave it alone.
     pub(crate) fn claim(&mut self, start: usize, end: usize) {
-        for i in start..end {
-            self.claimed[i / 64] |= 1 << (i % 64);
+        for (word, mask) in bit_words(start, end) {
+            self.claimed[word] |= mask;
         }
     }
 
     /// Whether any byte of `start..end` is claimed.
     pub(crate) fn is_claimed(&self, start: usize, end: usize) -> bool {
-        (start..end).any(|i| self.claimed[i / 64] & (1 << (i % 64)) != 0)
+        bit_words(start, end).any(|(word, mask)| self.claimed[word] & mask != 0)
     }
 
     /// Whether the writer defanged something in `start..end`: a sign that
@@ -117,6 +117,21 @@ impl<'t> Cx<'t> {
     pub(crate) fn into_found(self) -> Vec<Found> {
         self.found
     }
+}
+
+/// The words of a one-bit-per-byte set that `start..end` touches, each
+/// with the mask of its bits in the range: a URL's span is one or two
+/// words, where a bit at a time took a step per byte.
+fn bit_words(start: usize, end: usize) -> impl Iterator<Item = (usize, u64)> {
+    let last = end.saturating_sub(1) / 64;
+    (start / 64..last + 1)
+        .filter(move |_| start < end)
+        .map(move |word| {
+            let lo = start.max(word * 64) - word * 64;
+            let hi = end.min(word * 64 + 64) - word * 64;
+            // Bits lo..hi of the word; `hi - lo` is 1 to 64.
+            (word, (u64::MAX >> (64 - (hi - lo))) << lo)
+        })
 }
 
 /// Whether one of the bytes a scanner needs occurs in `b` (or it needs
@@ -249,6 +264,11 @@ mod tests {
         assert!(cx.is_claimed(50, 61));
         assert!(!cx.is_claimed(70, 72));
         assert!(!cx.is_claimed(0, 60));
+        assert!(!cx.is_claimed(65, 65));
+        cx.claim(0, 0);
+        assert!(!cx.is_claimed(0, 1));
+        cx.claim(0, 128);
+        assert!(cx.is_claimed(127, 128) && cx.is_claimed(0, 1));
     }
 
     #[test]

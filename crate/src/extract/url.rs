@@ -106,7 +106,7 @@ fn with_scheme(cx: &mut Cx<'_>) {
         let start = sep - scheme_len;
         let scheme = &cx.text[start..sep];
         if before(b, start).is_some_and(|c| c.is_ascii_alphanumeric())
-            || !SCHEMES.contains(&scheme.to_ascii_lowercase().as_str())
+            || !SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(scheme))
         {
             continue;
         }
