@@ -43,16 +43,18 @@ const EXTENSIONS: &[&str] = &[
 pub(crate) fn is_extension(ext: &str) -> bool {
     // Most dotted tokens end in a number (`3.5`, `1.2.3.4`): no extension
     // is all digits, so those are answered without a search.
-    (1..=5).contains(&ext.len())
-        && !ext.bytes().all(|c| c.is_ascii_digit())
-        && EXTENSIONS
-            .binary_search_by(|e| cmp_lower(e.as_bytes(), ext.as_bytes()))
-            .is_ok()
-}
-
-/// Compares lower-case `a` with `b` as if `b` were lower-cased too.
-pub(crate) fn cmp_lower(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
-    a.iter().copied().cmp(b.iter().map(u8::to_ascii_lowercase))
+    if !(1..=5).contains(&ext.len()) || ext.bytes().all(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    // Lower-cased once on the stack, so that each step of the search is a
+    // plain slice comparison instead of a lower-casing iterator.
+    let mut buf = [0u8; 5];
+    let lower = &mut buf[..ext.len()];
+    lower.copy_from_slice(ext.as_bytes());
+    lower.make_ascii_lowercase();
+    EXTENSIONS
+        .binary_search_by(|e| e.as_bytes().cmp(lower))
+        .is_ok()
 }
 
 /// Whether the last part of `path` has an extension of one to five
@@ -237,9 +239,12 @@ fn file_first(cx: &Cx<'_>, start: usize, end: usize, stem: &str, ext: &str) -> b
 fn bare_names(cx: &mut Cx<'_>) {
     for (start, end) in cx.dotted() {
         let name = &cx.text[start..end];
-        let Some((stem, ext)) = name.rsplit_once('.') else {
+        // A byte search: `rsplit_once` with a `char` pattern cost more
+        // than the rest of the checks on most tokens.
+        let Some(dot) = memchr::memrchr(b'.', name.as_bytes()) else {
             continue;
         };
+        let (stem, ext) = (&name[..dot], &name[dot + 1..]);
         if stem.is_empty()
             || !is_extension(ext)
             || cx.is_claimed(start, end)
