@@ -53,11 +53,16 @@ impl Parsed {
     /// The normalised URL: scheme and host lower case, everything else as
     /// written.
     fn value(&self, b: &[u8]) -> String {
-        let text = String::from_utf8_lossy(&b[self.start..self.end]);
+        // Only a URL decoded from a query can be invalid UTF-8; the check
+        // for valid text is much faster than the lossy conversion's own.
+        let raw = &b[self.start..self.end];
+        let mut v = match std::str::from_utf8(raw) {
+            Ok(text) => text.to_owned(),
+            Err(_) => String::from_utf8_lossy(raw).into_owned(),
+        };
         let at = |i: usize| i - self.start;
         let (scheme, host) =
             (at(self.after_scheme), (at(self.host.0), at(self.host.1)));
-        let mut v = text.into_owned();
         v[..scheme].make_ascii_lowercase();
         v[host.0..host.1].make_ascii_lowercase();
         v
