@@ -195,7 +195,7 @@ fn section_lines(s: &SectionEntry) -> Vec<(String, String, &Cell)> {
         return Vec::new();
     };
     let mut lines = Vec::new();
-    for fact in &view.facts {
+    for fact in view.all_facts() {
         for cell in &fact.values {
             lines.push((String::new(), fact.label.clone(), cell));
         }
@@ -569,7 +569,7 @@ fn with_metadata(file: &Sco, view: &SectionView) -> Sco {
         Some(Value::Object(h)) => h.clone(),
         _ => serde_json::Map::new(),
     };
-    for fact in &view.facts {
+    for fact in view.all_facts() {
         let Some(first) = fact.values.first() else {
             continue;
         };
@@ -616,7 +616,7 @@ fn relate(
         .table
         .iter()
         .flat_map(|t| t.rows.iter().flatten())
-        .chain(view.facts.iter().flat_map(|f| f.values.iter()))
+        .chain(view.all_facts().flat_map(|f| f.values.iter()))
         .chain(view.list.iter());
     let others: Vec<Sco> = cells.filter_map(pivot_sco).collect();
     let my_kind = graph.scos[me].kind;

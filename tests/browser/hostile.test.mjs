@@ -52,6 +52,7 @@ test('hostile WHOIS and report fields are shown as text and run nothing', { time
   assert.equal(states['domain:6'], 'ok');
 
   const whois = sectionLocator(page, VALUE, 1);
+  await whois.locator('details.section-more summary').click();
   const whoisText = await whois.innerText();
   assert.ok(whoisText.includes(IMG), `literal <img> text shown: ${whoisText}`);
   assert.ok(whoisText.includes(SCRIPT), 'literal <script> text shown');

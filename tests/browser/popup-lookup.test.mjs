@@ -42,6 +42,10 @@ test('a domain searched in the popup is looked up and its sections show the samp
   });
 
   const text = async (rt) => sectionLocator(results, 'vwrm.com', rt).innerText();
+  // Contact details fold away behind the key facts; the registrar shows at once.
+  assert.match(await text(1), /register\.com, inc\./);
+  assert.doesNotMatch(await text(1), /Aliant Telecom/, 'contact details start folded');
+  await sectionLocator(results, 'vwrm.com', 1).locator('details.section-more summary').click();
   assert.match(await text(1), /Aliant Telecom/, 'WHOIS organisation from the rt=1 sample');
   assert.match(await text(2), /209\.29\.221\.235/, 'passive DNS address from the rt=2 sample');
   assert.match(await text(3), /maps\/iexplorer\.zip/, 'URI from the rt=3 sample');
@@ -53,7 +57,7 @@ test('a domain searched in the popup is looked up and its sections show the samp
   // servers once pushed every later value into the label column).
   const whois = sectionLocator(results, 'vwrm.com', 1);
   const lefts = [];
-  for (const value of ['register.com, inc.', 'onyx.nbnet.nb.ca', 'opal.nbnet.nb.ca', 'Kentville', 'Valley Waste Resource Management']) {
+  for (const value of ['register.com, inc.', 'onyx.nbnet.nb.ca', 'opal.nbnet.nb.ca', 'Valley Waste Resource Management', '1999-04-01 05:00:00']) {
     const box = await whois.getByText(value, { exact: true }).first().boundingBox();
     assert.ok(box, `${value} is visible in the WHOIS section`);
     lefts.push(`${value}@${Math.round(box.x)}`);

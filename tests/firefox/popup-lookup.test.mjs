@@ -40,6 +40,9 @@ test('a domain searched in the popup is looked up and its sections show the samp
   });
 
   const text = (rt) => textOf(results, sectionSelector('vwrm.com', rt));
+  // Contact details fold away behind the key facts until the fold is opened.
+  assert.doesNotMatch(await text(1), /Aliant Telecom/, 'contact details start folded');
+  await results.click(`${sectionSelector('vwrm.com', 1)} details.section-more summary`);
   assert.match(await text(1), /Aliant Telecom/, 'WHOIS organisation from the rt=1 sample');
   assert.match(await text(2), /209\.29\.221\.235/, 'passive DNS address from the rt=2 sample');
   assert.match(await text(3), /maps\/iexplorer\.zip/, 'URI from the rt=3 sample');

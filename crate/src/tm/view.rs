@@ -23,6 +23,9 @@ pub struct SectionView {
     pub title: String,
     /// Label and value pairs, most useful first.
     pub facts: Vec<Fact>,
+    /// Further pairs that the view folds away until asked for (the long
+    /// tail of a WHOIS record).
+    pub more_facts: Vec<Fact>,
     /// Records with the same fields, one row each.
     pub table: Option<Table>,
     /// Single values such as hashes or domain names.
@@ -133,11 +136,16 @@ impl SectionView {
     /// a record made only of facts.
     pub fn len(&self) -> usize {
         let items = self.table.as_ref().map_or(0, |t| t.rows.len()) + self.list.len();
-        if items == 0 && !self.facts.is_empty() {
+        if items == 0 && self.all_facts().next().is_some() {
             1
         } else {
             items
         }
+    }
+
+    /// Every fact, the folded ones after the others.
+    pub fn all_facts(&self) -> impl Iterator<Item = &Fact> {
+        self.facts.iter().chain(&self.more_facts)
     }
 
     /// True when there is nothing to draw.
@@ -490,9 +498,13 @@ fn domain_whois(record: &Map<String, Value>) -> SectionView {
         .unwrap_or(&empty);
     let mut facts = Facts::default();
     whois_first(&mut facts, record, whois);
-    whois_rest(&mut facts, record, whois);
+    // Contacts' addresses and the registry's bookkeeping are seldom what an
+    // analyst came for: they fold away behind the key facts.
+    let mut rest = Facts::default();
+    whois_rest(&mut rest, record, whois);
     SectionView {
         facts: facts.0,
+        more_facts: rest.0,
         ..SectionView::default()
     }
 }

@@ -32,6 +32,17 @@ pub(crate) fn render_view(
         let dl = facts(doc, &view.facts)?;
         container.append_child(&dl)?;
     }
+    if !view.more_facts.is_empty() {
+        // A native disclosure: keyboard and screen readers handle it as is.
+        let details = element(doc, "details", "section-more")?;
+        let summary = element(doc, "summary", "")?;
+        let n = view.more_facts.len();
+        summary.set_text_content(Some(&format!("{n} more fields")));
+        details.append_child(&summary)?;
+        let dl = facts(doc, &view.more_facts)?;
+        details.append_child(&dl)?;
+        container.append_child(&details)?;
+    }
     if let Some(table) = &view.table {
         let wrap = element(doc, "div", "section-table-wrap")?;
         let t = element(doc, "table", "section-table")?;
