@@ -5,6 +5,8 @@ mod frame;
 mod net;
 mod render;
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
@@ -26,12 +28,22 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value.serialize(&serializer).map_err(JsValue::from)
 }
 
+/// Hands a large value to JS as JSON text parsed by the engine: building
+/// tens of thousands of objects field by field across the boundary is many
+/// times slower than one `JSON.parse`, and its cost grew faster than the
+/// input.
+fn to_js_bulk<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value)
+        .map_err(|err| JsValue::from_str(&format!("serializing failed: {err}")))?;
+    js_sys::JSON::parse(&text)
+}
+
 fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, JsValue> {
     serde_wasm_bindgen::from_value(value).map_err(JsValue::from)
 }
 
 thread_local! {
-    // Compiling the finder's patterns is the expensive part: do it once.
+    // One finder serves every call.
     static FINDER: Finder = Finder::new();
 }
 
@@ -43,12 +55,18 @@ fn find(text: &str) -> Extraction {
 /// the same JSON as `tmlookup extract --json`.
 #[wasm_bindgen]
 pub fn extract(text: &str) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Out<'a> {
+        indicators: &'a [crate::Match],
+        truncated: bool,
+        scanned_bytes: usize,
+    }
     let found = find(text);
-    to_js(&serde_json::json!({
-        "indicators": found.indicators,
-        "truncated": found.truncated,
-        "scanned_bytes": found.scanned_bytes,
-    }))
+    to_js_bulk(&Out {
+        indicators: &found.indicators,
+        truncated: found.truncated,
+        scanned_bytes: found.scanned_bytes,
+    })
 }
 
 /// One indicator to look up: a kind and a normalised value.
@@ -78,30 +96,38 @@ fn one() -> usize {
 /// are left out: their match is looked up through them.
 #[wasm_bindgen]
 pub fn targets(text: &str) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Out {
+        targets: Vec<Target>,
+        truncated: bool,
+        scanned_bytes: usize,
+    }
     let found = find(text);
-    to_js(&serde_json::json!({
-        "targets": targets_of(&found),
-        "truncated": found.truncated,
-        "scanned_bytes": found.scanned_bytes,
-    }))
+    to_js_bulk(&Out {
+        targets: targets_of(&found),
+        truncated: found.truncated,
+        scanned_bytes: found.scanned_bytes,
+    })
 }
 
 fn targets_of(found: &Extraction) -> Vec<Target> {
+    // An index by (kind, value): a page scan can hold tens of thousands of
+    // distinct values, and a linear search per match made this quadratic.
+    let mut index: HashMap<(Kind, &str), usize> = HashMap::new();
     let mut out: Vec<Target> = Vec::new();
     for m in found.indicators.iter().filter(|m| m.derived_from.is_none()) {
-        match out
-            .iter_mut()
-            .find(|t| t.kind == m.kind && t.value == m.value)
-        {
-            Some(t) => t.count += 1,
-            None => out.push(Target {
-                kind: m.kind,
-                value: m.value.clone(),
-                count: 1,
-                alternatives: m.alternatives.clone(),
-                also: m.also.iter().map(|s| s.to_string()).collect(),
-            }),
+        if let Some(&i) = index.get(&(m.kind, m.value.as_str())) {
+            out[i].count += 1;
+            continue;
         }
+        index.insert((m.kind, &m.value), out.len());
+        out.push(Target {
+            kind: m.kind,
+            value: m.value.clone(),
+            count: 1,
+            alternatives: m.alternatives.clone(),
+            also: m.also.iter().map(|s| s.to_string()).collect(),
+        });
     }
     out
 }
