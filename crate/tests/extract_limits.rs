@@ -11,12 +11,30 @@ fn size_limit_is_reported() {
     let text = "see 203.0.113.7 now. ".repeat(1000);
     let found = Finder::with_limit(95).find(&text);
     assert!(found.truncated);
-    assert_eq!(found.scanned_bytes, 95);
+    // The cut at 95 falls inside the fifth address; it moves back to the
+    // space before it.
+    assert_eq!(found.scanned_bytes, 88);
     assert_eq!(found.indicators.len(), 4);
     let whole = Finder::new().find(&text);
     assert!(!whole.truncated);
     assert_eq!(whole.scanned_bytes, text.len());
     assert_eq!(whole.indicators.len(), 1000);
+}
+
+/// A URL cut by the limit was reported as `https://evi`, a value that is
+/// nowhere in the text.
+#[test]
+fn limit_never_reports_half_an_indicator() {
+    let text = "Beacon to hxxps://evil[.]com/a ok.\n".repeat(10);
+    for limit in 1..text.len() {
+        let found = Finder::with_limit(limit).find(&text);
+        for m in &found.indicators {
+            assert!(
+                ["https://evil.com/a", "evil.com", "/a"].contains(&m.value.as_str()),
+                "limit {limit}: {m:?}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -42,7 +42,7 @@ fn domain_at(cx: &Cx<'_>, start: usize, end: usize) -> Option<Found> {
         return None;
     }
     let token = &cx.text[start..end];
-    if !valid_domain(token) || is_product(token) {
+    if !valid_domain(token) || is_product(token) || is_av_name(token) {
         return None;
     }
     let found = Found::new(Kind::Domain, start, end, token.to_ascii_lowercase());
@@ -52,6 +52,59 @@ fn domain_at(cx: &Cx<'_>, start: usize, end: usize) -> Option<Found> {
     } else {
         found
     })
+}
+
+/// Dotted antivirus names, `Category.Platform.Family.variant`, such as
+/// `Trojan.Win32.Agent.xyz`: their last label is often a real TLD. A name
+/// counts as one when its first label is a malware category and its second
+/// a platform; real host names almost never start that way.
+fn is_av_name(token: &str) -> bool {
+    const CATEGORIES: [&str; 16] = [
+        "trojan",
+        "backdoor",
+        "worm",
+        "virus",
+        "exploit",
+        "hacktool",
+        "riskware",
+        "adware",
+        "downloader",
+        "dropper",
+        "ransom",
+        "rootkit",
+        "spyware",
+        "packed",
+        "pua",
+        "heur",
+    ];
+    const PLATFORMS: [&str; 17] = [
+        "win32",
+        "win64",
+        "w32",
+        "w64",
+        "msil",
+        "linux",
+        "androidos",
+        "android",
+        "osx",
+        "macos",
+        "unix",
+        "html",
+        "js",
+        "vbs",
+        "java",
+        "msoffice",
+        "multi",
+    ];
+    let mut labels = token.split('.');
+    let (Some(first), Some(second)) = (labels.next(), labels.next()) else {
+        return false;
+    };
+    // `Trojan-Downloader`, `Net-Worm`: either part may name the category.
+    let category = first
+        .split('-')
+        .any(|part| CATEGORIES.iter().any(|c| c.eq_ignore_ascii_case(part)));
+    category && PLATFORMS.iter().any(|p| p.eq_ignore_ascii_case(second))
 }
 
 /// Product names that are valid domains but, written as they are, name a
@@ -147,6 +200,13 @@ mod tests {
             .filter(|m| m.kind == Kind::Domain)
             .map(|m| m.value)
             .collect()
+    }
+
+    #[test]
+    fn dotted_antivirus_names_are_not_domains() {
+        let text = "flagged Trojan.Win32.Agent.xyz, Backdoor.Win32.Agent.abc and \
+                    Trojan-Downloader.Win32.Agent.top; C2 at trojan.example.com";
+        assert_eq!(found(text), ["trojan.example.com"]);
     }
 
     #[test]

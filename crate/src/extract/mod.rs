@@ -295,9 +295,9 @@ impl Finder {
     /// Builds a finder that reads at most `bytes` bytes of each text and
     /// reports the rest as truncated.
     ///
-    /// The cut falls where the limit does (moved back to a character
-    /// boundary), so an indicator that straddles it is read only in part
-    /// or not at all: `Extraction::scanned_bytes` says where that is.
+    /// The cut moves back from the limit to the end of a line or a space
+    /// (within 64 KiB), so that an indicator straddling it is left out, not
+    /// read in part; `Extraction::scanned_bytes` says where the cut fell.
     pub fn with_limit(bytes: usize) -> Finder {
         Finder { limit: bytes }
     }
@@ -326,6 +326,9 @@ impl Finder {
             cut -= 1;
         }
         let truncated = cut < text.len();
+        if truncated {
+            cut = clean_cut(text.as_bytes(), cut);
+        }
         let text = &text[..cut];
         let cleaned = refang::clean(text);
         let mut cx = Cx::new(&cleaned.text, cleaned.rewritten());
@@ -339,6 +342,19 @@ impl Finder {
             truncated,
             scanned_bytes: cut,
         }
+    }
+}
+
+/// Moves a cut at the size limit back to the end of a line, or failing
+/// that to a space, within the last 64 KiB, so that the indicator in
+/// progress there is left out rather than reported half: a URL cut to
+/// `https://evi` would be an invented value.
+fn clean_cut(b: &[u8], cut: usize) -> usize {
+    let floor = cut.saturating_sub(64 * 1024);
+    let window = &b[floor..cut];
+    match memchr::memrchr(b'\n', window).or_else(|| memchr::memrchr(b' ', window)) {
+        Some(i) => floor + i + 1,
+        None => cut,
     }
 }
 
