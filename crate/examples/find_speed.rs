@@ -10,7 +10,9 @@ use tmlookup::extract::Finder;
 fn main() {
     let mut args = std::env::args().skip(1);
     let path = args.next().expect("usage: find_speed FILE [RUNS]");
-    let runs: usize = args.next().map_or(5, |r| r.parse().expect("RUNS is a number"));
+    let runs: usize = args
+        .next()
+        .map_or(5, |r| r.parse().expect("RUNS is a number"));
     let bytes = std::fs::read(&path).expect("the file can be read");
     let text = String::from_utf8_lossy(&bytes);
     let finder = Finder::new();
