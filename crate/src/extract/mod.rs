@@ -30,8 +30,6 @@ mod url;
 mod url_path;
 mod user_agent;
 
-use std::collections::HashMap;
-
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use scan::{Cx, Found, Scanner};
@@ -203,8 +201,12 @@ impl Extraction {
     /// output needs no copies, and most values occur only once, so copying
     /// them cost as much as grouping.
     fn group_views(&self) -> Vec<GroupView<'_>> {
-        let mut index: HashMap<(Kind, &str), usize> =
-            HashMap::with_capacity(self.indicators.len());
+        // foldhash: much faster than SipHash here, and seeded per map.
+        let mut index: foldhash::HashMap<(Kind, &str), usize> =
+            foldhash::HashMap::with_capacity_and_hasher(
+                self.indicators.len(),
+                Default::default(),
+            );
         let mut groups: Vec<GroupView<'_>> = Vec::new();
         for m in &self.indicators {
             let slot = *index.entry((m.kind, &m.value)).or_insert_with(|| {
