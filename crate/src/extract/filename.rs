@@ -6,6 +6,7 @@
 
 use memchr::memmem;
 
+use super::registry::is_hive;
 use super::scan::{before, inside_word, is_word, trim_end, Cx, Found, Scanner};
 use super::{tld, Kind};
 
@@ -92,9 +93,12 @@ fn is_path(c: u8) -> bool {
 }
 
 /// The end of a backslash-separated path or key whose first part starts at
-/// `i`. A part may hold a space, as in `Program Files` or `Windows NT`,
-/// when at most two more words lead straight to the next backslash; prose
-/// after the last part therefore does not join it.
+/// `i`. A part may hold a space, as in `Program Files` or `Image File
+/// Execution Options`, when at most three more words lead straight to the
+/// next backslash and the last of them is not a registry hive (`Run and
+/// HKCU\...` is two keys); prose after the last part therefore does not
+/// join it. A last part with spaces (`...\Main\Start Page`) cannot be told
+/// from the prose after it and ends at its first space.
 pub(crate) fn backslash_path_end(
     b: &[u8],
     mut i: usize,
@@ -118,8 +122,10 @@ pub(crate) fn backslash_path_end(
             if b[part_start..i].contains(&b'.') {
                 return i;
             }
-            while j < limit && b[j] == b' ' && words < 2 {
+            let mut word = j;
+            while j < limit && b[j] == b' ' && words < 3 {
                 j += 1;
+                word = j;
                 while j < limit && part(b[j]) && !b"\\%:[]".contains(&b[j]) {
                     j += 1;
                 }
@@ -128,7 +134,7 @@ pub(crate) fn backslash_path_end(
                     break;
                 }
             }
-            if j < limit && b[j] == b'\\' && j > i + 1 {
+            if j < limit && b[j] == b'\\' && j > i + 1 && !is_hive(&b[word..j]) {
                 i = j;
                 continue;
             }

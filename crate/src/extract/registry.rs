@@ -59,6 +59,11 @@ const HIVES: &[&[u8]] = &[
     b"hku",
 ];
 
+/// Whether `word` is a hive's name (`HKLM`, `hkey_users`), in any case.
+pub(crate) fn is_hive(word: &[u8]) -> bool {
+    HIVES.iter().any(|h| word.eq_ignore_ascii_case(h))
+}
+
 /// Where the first part of the key starts, if a hive and its backslash
 /// (or PowerShell's `HKLM:\`) start at `i`.
 fn hive_end(b: &[u8], i: usize) -> Option<usize> {
@@ -109,5 +114,17 @@ mod tests {
         );
         assert_eq!(keys(r"HKCU:\Software\x."), [r"HKCU:\Software\x"]);
         assert!(keys(r"HKLM\ alone, HKLMX\a").is_empty());
+        assert_eq!(
+            keys(
+                r"HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\Image File Execution Options\sethc.exe was set"
+            ),
+            [
+                r"HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\Image File Execution Options\sethc.exe"
+            ]
+        );
+        assert_eq!(
+            keys(r"keys HKLM\Software\Run and HKCU\Software\Run are set"),
+            [r"HKLM\Software\Run", r"HKCU\Software\Run"]
+        );
     }
 }
