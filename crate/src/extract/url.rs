@@ -251,17 +251,26 @@ fn emit(cx: &mut Cx<'_>, p: &Parsed, parent: Option<usize>) {
     }
 }
 
-/// Finds URLs written percent-encoded in a query (`?u=http%3A%2F%2F...`).
-/// The decoded URL and its host are reported over the encoded value's span,
-/// not over their own bytes: exact ranges would need a map from decoded to
-/// encoded offsets. Only the first nested URL of a query is read.
+/// Finds a URL nested in a query, written plainly (`?u=https://...`),
+/// percent-encoded (`?u=http%3A%2F%2F...`) or half of each (`%3A//`).
+/// A plain nested URL is reported over its own bytes; a decoded one, and
+/// its host, over the encoded value's span: exact ranges would need a map
+/// from decoded to encoded offsets. Only the first nested URL of a query is
+/// read.
 fn nested(cx: &mut Cx<'_>, (start, end): (usize, usize), url: usize) {
     let query = &cx.b[start..end];
-    if memchr::memchr(b'%', query).is_none() {
-        return;
-    }
-    let lower = query.to_ascii_lowercase();
-    let Some(at) = memmem::find(&lower, b"%3a%2f%2f") else {
+    let plain = memmem::find(query, b"://");
+    let encoded = match memchr::memchr(b'%', query) {
+        None => None,
+        Some(_) => {
+            let lower = query.to_ascii_lowercase();
+            [&b"%3a%2f%2f"[..], b"%3a//"]
+                .iter()
+                .filter_map(|sep| memmem::find(&lower, sep))
+                .min()
+        }
+    };
+    let Some(at) = [plain, encoded].into_iter().flatten().min() else {
         return;
     };
     let vstart = start
@@ -275,7 +284,8 @@ fn nested(cx: &mut Cx<'_>, (start, end): (usize, usize), url: usize) {
             .iter()
             .position(|&c| c == b'&' || c == b'#')
             .unwrap_or(query.len() - at);
-    let decoded = percent_decode(&cx.b[vstart..vend]);
+    let raw = &cx.b[vstart..vend];
+    let decoded = percent_decode(raw);
     let Some(sep) = memmem::find(&decoded, b"://") else {
         return;
     };
@@ -284,16 +294,30 @@ fn nested(cx: &mut Cx<'_>, (start, end): (usize, usize), url: usize) {
         .rev()
         .take_while(|c| c.is_ascii_alphabetic())
         .count();
+    if !SCHEMES.iter().any(|s| {
+        s.as_bytes()
+            .eq_ignore_ascii_case(&decoded[sep - scheme..sep])
+    }) {
+        return;
+    }
     let Some(p) = parse(&decoded, sep - scheme, sep + 3) else {
         return;
     };
     let value = p.value(&decoded);
-    let inner = cx.push(Found::new(Kind::Url, vstart, vend, value).parent(Some(url)));
+    // Written plainly, the nested URL and its host have ranges of their own.
+    let exact = decoded == raw;
+    let span = |(s, e): (usize, usize)| match exact {
+        true => (vstart + s, vstart + e),
+        false => (vstart, vend),
+    };
+    let (s, e) = span((p.start, p.end));
+    let inner = cx.push(Found::new(Kind::Url, s, e, value).parent(Some(url)));
     if let (Some(kind @ (Kind::Domain | Kind::Ipv4)), Ok(host)) = (
         p.host_kind,
         std::str::from_utf8(&decoded[p.host.0..p.host.1]),
     ) {
-        let found = Found::new(kind, vstart, vend, host.to_ascii_lowercase());
+        let (s, e) = span(p.host);
+        let found = Found::new(kind, s, e, host.to_ascii_lowercase());
         cx.push(found.parent(Some(inner)));
     }
 }
@@ -388,6 +412,47 @@ mod tests {
             ["x-mirror.net/bin/a.exe"]
         );
         assert!(urls("10.0.0.0/8 and/or W32/Agent.AB a.b/c").is_empty());
+    }
+
+    #[test]
+    fn nested_in_a_query() {
+        for outer in [
+            "https://t.example.com/r?u=https://x.example.org/y",
+            "https://t.example.com/r?u=https%3A//x.example.org/y",
+            "https://t.example.com/r?u=https%3a%2f%2fx.example.org%2fy",
+            "https://t.example.com/r?url=hxxps://x[.]example[.]org/y",
+        ] {
+            let found = crate::Finder::new().find(outer).indicators;
+            let values: Vec<_> =
+                found.iter().map(|m| (m.kind, m.value.as_str())).collect();
+            assert!(
+                values.contains(&(Kind::Url, "https://x.example.org/y")),
+                "{outer}: {values:?}"
+            );
+            assert!(
+                values.contains(&(Kind::Domain, "x.example.org")),
+                "{outer}: {values:?}"
+            );
+        }
+        // A plain one is found over its own bytes.
+        let text = "see https://t.example.com/r?u=https://x.example.org/y now";
+        let found = crate::Finder::new().find(text).indicators;
+        let inner = found
+            .iter()
+            .find(|m| m.value == "https://x.example.org/y")
+            .unwrap();
+        assert_eq!(&text[inner.start..inner.end], "https://x.example.org/y");
+        // Not every `://` in a query starts a URL.
+        let found =
+            crate::Finder::new().find("https://t.example.com/r?x=c://x.example.org/y");
+        assert_eq!(
+            found
+                .indicators
+                .iter()
+                .filter(|m| m.kind == Kind::Url)
+                .count(),
+            1
+        );
     }
 
     #[test]
