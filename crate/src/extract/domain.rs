@@ -165,12 +165,17 @@ pub(crate) fn valid_domain(s: &str) -> bool {
     else {
         return false;
     };
+    // Underscores occur inside host names (`_dmarc.`, `a_b.`), but a label
+    // must hold a letter or digit and end with one, and the label before the
+    // TLD, which is registered, holds none: `_.es`, `a_.com` and `my_site.com`
+    // are not names, and random bytes make them often.
+    let registered = last_label(rest);
     for label in rest.split('.') {
         let bytes = label.as_bytes();
         if bytes.is_empty()
             || bytes.len() > 63
             || bytes[0] == b'-'
-            || bytes[bytes.len() - 1] == b'-'
+            || matches!(bytes[bytes.len() - 1], b'-' | b'_')
             || !bytes
                 .iter()
                 .all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
@@ -178,7 +183,7 @@ pub(crate) fn valid_domain(s: &str) -> bool {
             return false;
         }
     }
-    true
+    !registered.contains('_')
 }
 
 /// The part of `s` after its last dot, or all of `s` without one. A byte
@@ -200,6 +205,15 @@ mod tests {
             .filter(|m| m.kind == Kind::Domain)
             .map(|m| m.value)
             .collect()
+    }
+
+    #[test]
+    fn underscores() {
+        assert_eq!(
+            found("_dmarc.example.com and a_b.example.org"),
+            ["_dmarc.example.com", "a_b.example.org"]
+        );
+        assert!(found("_.es and x._.com and host a_.com or my_site.com").is_empty());
     }
 
     #[test]
