@@ -173,8 +173,9 @@ fn windows_paths(cx: &mut Cx<'_>) {
         if start < done || cx.is_claimed(start, start + 1) {
             continue;
         }
-        let end = backslash_path_end(b, start, is_path);
-        let end = trim_end(b, start, end);
+        let end = quoted_path_end(b, start).unwrap_or_else(|| {
+            trim_end(b, start, backslash_path_end(b, start, is_path))
+        });
         done = end;
         let path = &cx.text[start..end];
         if has_extension(path) && path.contains('\\') {
@@ -182,6 +183,23 @@ fn windows_paths(cx: &mut Cx<'_>) {
             cx.claim(start, end);
         }
     }
+}
+
+/// The end of a quoted Windows path starting at `start`: the closing quote,
+/// when it is on the same line and what it closes ends in an extension.
+/// Inside quotes, a last part may hold spaces (`"C:\My Files\run me.exe"`),
+/// which outside them cannot be told from prose.
+fn quoted_path_end(b: &[u8], start: usize) -> Option<usize> {
+    let quote = *b.get(start.checked_sub(1)?)?;
+    if quote != b'"' && quote != b'\'' {
+        return None;
+    }
+    let rest = &b[start..(start + 1024).min(b.len())];
+    let close = memchr::memchr2(quote, b'\n', rest).filter(|&i| rest[i] == quote)?;
+    let inner = std::str::from_utf8(&rest[..close]).ok()?;
+    let last = inner.rsplit('\\').next()?;
+    let ext = last.rsplit_once('.')?.1;
+    (is_extension(ext) && !inner.contains(['\t', '\r'])).then_some(start + close)
 }
 
 fn unix_paths(cx: &mut Cx<'_>) {
@@ -316,6 +334,18 @@ mod tests {
             found(r"C:\Program Files\App\a.exe was")[0].0,
             r"C:\Program Files\App\a.exe"
         );
+    }
+
+    #[test]
+    fn quoted_paths_keep_their_spaces() {
+        let f = found(r#"ran "C:\Users\Public\My Files\run me.exe" at boot"#);
+        assert_eq!(
+            f,
+            [(r"C:\Users\Public\My Files\run me.exe".to_owned(), vec![])]
+        );
+        let f = found(r#"'%TEMP%\a b\c d.dll', "C:\x\y z" and "C:\a\b.exe"."#);
+        let names: Vec<_> = f.into_iter().map(|(v, _)| v).collect();
+        assert_eq!(names, [r"%TEMP%\a b\c d.dll", r"C:\a\b.exe"]);
     }
 
     #[test]
