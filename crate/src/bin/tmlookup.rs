@@ -129,13 +129,17 @@ mod cli {
             };
             writeln!(out, "{:<12}\t{}\t{}{alt}", g.kind.name(), g.count, g.value)?;
         }
-        if found.truncated {
-            writeln!(
-            out,
-            "note: only the first {} bytes were read; split the input to read the rest",
-            found.scanned_bytes
-        )?;
+        out.flush()?;
+        // Notes go to standard error, so that the table stays a table.
+        if groups.is_empty() {
+            eprintln!("tmlookup: no indicators found");
         }
-        out.flush()
+        if found.truncated {
+            eprintln!(
+                "tmlookup: only the first {} bytes were read; split the input to read the rest",
+                found.scanned_bytes
+            );
+        }
+        Ok(())
     }
 }
