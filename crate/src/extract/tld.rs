@@ -1,9 +1,14 @@
 //! The list of top-level domains a host name may end in.
 //!
-//! The list is every top-level entry of the ICANN section of the Public
-//! Suffix List as shipped by Debian's `publicsuffix` package, version
+//! The list is the last label of every rule in the ICANN section of the
+//! Public Suffix List as shipped by Debian's `publicsuffix` package, version
 //! 20230209.2326 (list dated 2023-02-09), with internationalised TLDs written
 //! in their `xn--` form. It is sorted so lookups can binary-search it.
+//!
+//! The last labels, not only the one-label rules: ten country TLDs (`za`,
+//! `bd`, `np`, `mm`, `kh`, `jm`, `pg`, `ck`, `er`, `fk`) appear in the list
+//! only under second-level rules such as `co.za` or `*.np`, and the domains
+//! registered under them are as real as any other.
 //!
 //! A TLD delegated after that date is not recognised: refresh the list from a
 //! newer copy of the Public Suffix List when that matters.
@@ -128,6 +133,7 @@ const TLDS: &[&str] = &[
     "bbva",
     "bcg",
     "bcn",
+    "bd",
     "be",
     "beats",
     "beauty",
@@ -255,6 +261,7 @@ const TLDS: &[&str] = &[
     "citic",
     "city",
     "cityeats",
+    "ck",
     "cl",
     "claims",
     "cleaning",
@@ -386,6 +393,7 @@ const TLDS: &[&str] = &[
     "enterprises",
     "epson",
     "equipment",
+    "er",
     "ericsson",
     "erni",
     "es",
@@ -433,6 +441,7 @@ const TLDS: &[&str] = &[
     "fit",
     "fitness",
     "fj",
+    "fk",
     "flickr",
     "flights",
     "flir",
@@ -633,6 +642,7 @@ const TLDS: &[&str] = &[
     "jewelry",
     "jio",
     "jll",
+    "jm",
     "jmp",
     "jnj",
     "jo",
@@ -653,6 +663,7 @@ const TLDS: &[&str] = &[
     "kerryproperties",
     "kfh",
     "kg",
+    "kh",
     "ki",
     "kia",
     "kids",
@@ -787,6 +798,7 @@ const TLDS: &[&str] = &[
     "ml",
     "mlb",
     "mls",
+    "mm",
     "mma",
     "mn",
     "mo",
@@ -863,6 +875,7 @@ const TLDS: &[&str] = &[
     "now",
     "nowruz",
     "nowtv",
+    "np",
     "nr",
     "nra",
     "nrw",
@@ -911,6 +924,7 @@ const TLDS: &[&str] = &[
     "pet",
     "pf",
     "pfizer",
+    "pg",
     "ph",
     "pharmacy",
     "phd",
@@ -1482,6 +1496,7 @@ const TLDS: &[&str] = &[
     "youtube",
     "yt",
     "yun",
+    "za",
     "zappos",
     "zara",
     "zero",
@@ -1576,7 +1591,9 @@ mod tests {
 
     #[test]
     fn knows_common_and_new_tlds() {
-        for t in ["com", "NET", "uk", "zip", "xn--p1ai", "io"] {
+        for t in [
+            "com", "NET", "uk", "zip", "xn--p1ai", "io", "za", "np", "CK",
+        ] {
             assert!(is_tld(t), "{t}");
         }
         for t in [
