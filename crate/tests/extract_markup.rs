@@ -68,6 +68,12 @@ staged at [url:dl-mirror[.]net/bin/upd.exe] and [filename:C:\ProgramData\upd\svc
 
 hash 52cb0c6abb02dced4eb9{ZWSP}7286d6f91d4c4d09dffcd60797f58a2915a53b981412 seen
 hash [sha256:52cb0c6abb02dced4eb9{ZWSP}7286d6f91d4c4d09dffcd60797f58a2915a53b981412] seen
+
+* `++http://ee.gallery-shop[.]co[.]za++` and `+hxxps://10.20.30[.]40/gate.php+`
+* `++[url:http://ee.gallery-shop[.]co[.]za]++` and `+[url:hxxps://10.20.30[.]40/gate.php]+`
+
+- hxxps[:]///news-portal[.]com[.]np/a/b and market[.]com[.]kh
+- [url:hxxps[:]///news-portal[.]com[.]np/a/b] and [domain:market[.]com[.]kh]
 "#;
 
 #[test]

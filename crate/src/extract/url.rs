@@ -43,6 +43,10 @@ struct Parsed {
     end: usize,
     /// End of the scheme and its `://`, or `start` without a scheme.
     after_scheme: usize,
+    /// Where the authority starts: past `after_scheme` only when the
+    /// writer put extra slashes there (`https:///host/`), which the value
+    /// leaves out, as browsers do.
+    authority: usize,
     host: (usize, usize),
     host_kind: Option<Kind>,
     path: (usize, usize),
@@ -65,6 +69,7 @@ impl Parsed {
             (at(self.after_scheme), (at(self.host.0), at(self.host.1)));
         v[..scheme].make_ascii_lowercase();
         v[host.0..host.1].make_ascii_lowercase();
+        v.replace_range(scheme..at(self.authority), "");
         v
     }
 }
@@ -122,6 +127,10 @@ fn with_scheme(cx: &mut Cx<'_>) {
     }
 }
 
+/// Slashes after a scheme's `://` that a browser skips: a writer who
+/// defangs `https://` by hand sometimes leaves one too many.
+const EXTRA_SLASHES: usize = 2;
+
 fn schemeless(cx: &mut Cx<'_>) {
     let b = cx.b;
     let mut done = 0;
@@ -157,16 +166,27 @@ fn schemeless(cx: &mut Cx<'_>) {
     }
 }
 
-/// Reads a URL whose scheme (if any) spans `start..authority`.
-fn parse(b: &[u8], start: usize, authority: usize) -> Option<Parsed> {
+/// Reads a URL whose scheme (if any) spans `start..after_scheme`.
+fn parse(b: &[u8], start: usize, after_scheme: usize) -> Option<Parsed> {
     let limit = (start + MAX_URL).min(b.len());
+    let authority = if after_scheme > start {
+        after_scheme
+            + b[after_scheme..limit]
+                .iter()
+                .take(EXTRA_SLASHES)
+                .take_while(|&&c| c == b'/')
+                .count()
+    } else {
+        after_scheme
+    };
     let mut auth_end = authority;
     while auth_end < limit && is_authority(b[auth_end]) {
         auth_end += 1;
     }
+    let opener = plus_run_before(b, start);
     // The host is checked before the path is read, so that a flood of
     // candidates with bad hosts costs no more than their authorities.
-    let bare = trim_end(b, start, auth_end);
+    let bare = close(b, start, auth_end, opener);
     // User information ends at the last `@` of the authority.
     let host_start = b[authority..bare]
         .iter()
@@ -179,7 +199,7 @@ fn parse(b: &[u8], start: usize, authority: usize) -> Option<Parsed> {
             end += 1;
         }
     }
-    let end = trim_end(b, start, end).max(host.1);
+    let end = close(b, start, end, opener).max(host.1);
     let auth_end = auth_end.min(end);
     let path_end = b[auth_end..end]
         .iter()
@@ -189,12 +209,40 @@ fn parse(b: &[u8], start: usize, authority: usize) -> Option<Parsed> {
     Some(Parsed {
         start,
         end,
-        after_scheme: authority,
+        after_scheme,
+        authority,
         host,
         host_kind,
         path: (auth_end, path_end),
         query,
     })
+}
+
+/// How many `+` (at most three) stand right before `start`.
+///
+/// AsciiDoc, common in published indicator lists, marks literal text with
+/// `+`, `++` or `+++` on both sides (`++https://host/a.php++`). A path may
+/// hold `+`, so only a run that mirrors the opening one is markup.
+fn plus_run_before(b: &[u8], start: usize) -> usize {
+    b[..start]
+        .iter()
+        .rev()
+        .take(3)
+        .take_while(|&&c| c == b'+')
+        .count()
+}
+
+/// The end of `start..end` once trailing punctuation (see [`trim_end`])
+/// and a closing run of `opener` pluses are dropped.
+fn close(b: &[u8], start: usize, end: usize, opener: usize) -> usize {
+    let end = trim_end(b, start, end);
+    let markup = opener > 0
+        && end >= start + opener
+        && b[end - opener..end].iter().all(|&c| c == b'+');
+    match markup {
+        true => trim_end(b, start, end - opener),
+        false => end,
+    }
 }
 
 /// The host of an authority and what kind it is: a domain, an address, or
@@ -392,6 +440,34 @@ mod tests {
             urls("u,https://a.example.com/r/A,b"),
             ["https://a.example.com/r/A"]
         );
+    }
+
+    #[test]
+    fn asciidoc_plus_markup() {
+        assert_eq!(
+            urls("`++https://a.example.com/b.asp++`"),
+            ["https://a.example.com/b.asp"]
+        );
+        assert_eq!(urls("+http://a.example.com+"), ["http://a.example.com"]);
+        assert_eq!(
+            urls("+++http://a.example.com/x+++."),
+            ["http://a.example.com/x"]
+        );
+        // Without an opening run, a path's pluses are its own.
+        assert_eq!(
+            urls("https://a.example.com/c++ and +https://a.example.com/d++"),
+            ["https://a.example.com/c++", "https://a.example.com/d+"]
+        );
+    }
+
+    #[test]
+    fn extra_slashes_after_the_scheme() {
+        assert_eq!(
+            urls("hxxps[:]///a.example.com/x"),
+            ["https://a.example.com/x"]
+        );
+        assert_eq!(urls("http:////A.example.com"), ["http://a.example.com"]);
+        assert!(urls("http://///a.example.com/x").is_empty());
     }
 
     #[test]
