@@ -115,7 +115,8 @@ fn with_scheme(cx: &mut Cx<'_>) {
             .count();
         let start = sep - scheme_len;
         let scheme = &cx.text[start..sep];
-        if before(b, start).is_some_and(|c| c.is_ascii_alphanumeric())
+        if (before(b, start).is_some_and(|c| c.is_ascii_alphanumeric())
+            && !after_escape(b, start))
             || !SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(scheme))
         {
             continue;
@@ -125,6 +126,13 @@ fn with_scheme(cx: &mut Cx<'_>) {
             emit(cx, &p, None);
         }
     }
+}
+
+/// Whether a percent escape (`%22`, `%3D`) ends right before `i`: a URL
+/// quoted inside an encoded query or tag (`src=%22https://...`) starts
+/// there, though the escape's last byte is a letter or digit.
+fn after_escape(b: &[u8], i: usize) -> bool {
+    i >= 3 && b[i - 3] == b'%' && b[i - 2..i].iter().all(u8::is_ascii_hexdigit)
 }
 
 /// Slashes after a scheme's `://` that a browser skips: a writer who
@@ -179,14 +187,25 @@ fn parse(b: &[u8], start: usize, after_scheme: usize) -> Option<Parsed> {
     } else {
         after_scheme
     };
+    // Brackets belong to the authority only around an IPv6 host; after a
+    // name, `[` starts AsciiDoc's link text (`https://host[title]`).
     let mut auth_end = authority;
+    let mut bracketed = false;
     while auth_end < limit && is_authority(b[auth_end]) {
+        match b[auth_end] {
+            b'[' if auth_end == authority || b[auth_end - 1] == b'@' => {
+                bracketed = true
+            }
+            b'[' => break,
+            b']' if !bracketed => break,
+            _ => {}
+        }
         auth_end += 1;
     }
-    let opener = plus_run_before(b, start);
+    let mark = opener(b, start);
     // The host is checked before the path is read, so that a flood of
     // candidates with bad hosts costs no more than their authorities.
-    let bare = close(b, start, auth_end, opener);
+    let bare = close(b, start, auth_end, mark);
     // User information ends at the last `@` of the authority.
     let host_start = b[authority..bare]
         .iter()
@@ -199,7 +218,7 @@ fn parse(b: &[u8], start: usize, after_scheme: usize) -> Option<Parsed> {
             end += 1;
         }
     }
-    let end = close(b, start, end, opener).max(host.1);
+    let end = close(b, start, end, mark).max(host.1);
     let auth_end = auth_end.min(end);
     let path_end = b[auth_end..end]
         .iter()
@@ -218,29 +237,36 @@ fn parse(b: &[u8], start: usize, after_scheme: usize) -> Option<Parsed> {
     })
 }
 
-/// How many `+` (at most three) stand right before `start`.
+/// The mark that opens the text right before `start` and would close it
+/// after the URL, if any.
 ///
 /// AsciiDoc, common in published indicator lists, marks literal text with
-/// `+`, `++` or `+++` on both sides (`++https://host/a.php++`). A path may
-/// hold `+`, so only a run that mirrors the opening one is markup.
-fn plus_run_before(b: &[u8], start: usize) -> usize {
-    b[..start]
+/// `+`, `++` or `+++` on both sides (`++https://host/a.php++`); an encoded
+/// query quotes with `%22` or `%27`. A path may hold either, so only a
+/// closing mark that mirrors the opening one is dropped.
+fn opener(b: &[u8], start: usize) -> &[u8] {
+    let pluses = b[..start]
         .iter()
         .rev()
         .take(3)
         .take_while(|&&c| c == b'+')
-        .count()
+        .count();
+    if pluses > 0 {
+        return &b[start - pluses..start];
+    }
+    match after_escape(b, start) && matches!(&b[start - 3..start], b"%22" | b"%27") {
+        true => &b[start - 3..start],
+        false => &[],
+    }
 }
 
 /// The end of `start..end` once trailing punctuation (see [`trim_end`])
-/// and a closing run of `opener` pluses are dropped.
-fn close(b: &[u8], start: usize, end: usize, opener: usize) -> usize {
+/// and a closing `mark` are dropped.
+fn close(b: &[u8], start: usize, end: usize, mark: &[u8]) -> usize {
     let end = trim_end(b, start, end);
-    let markup = opener > 0
-        && end >= start + opener
-        && b[end - opener..end].iter().all(|&c| c == b'+');
-    match markup {
-        true => trim_end(b, start, end - opener),
+    let n = mark.len();
+    match n > 0 && end >= start + n && b[end - n..end] == *mark {
+        true => trim_end(b, start, end - n),
         false => end,
     }
 }
@@ -458,6 +484,27 @@ mod tests {
             urls("https://a.example.com/c++ and +https://a.example.com/d++"),
             ["https://a.example.com/c++", "https://a.example.com/d+"]
         );
+    }
+
+    #[test]
+    fn brackets_after_a_host_are_link_text() {
+        assert_eq!(
+            urls("The https://www.example.org[MISP] event"),
+            ["https://www.example.org"]
+        );
+        assert_eq!(
+            urls("http://u@[2001:db8::1]:80/x"),
+            ["http://u@[2001:db8::1]:80/x"]
+        );
+    }
+
+    #[test]
+    fn after_a_percent_escape() {
+        assert_eq!(
+            urls("GET /t.php?tag=%3Cscript%20src=%22https://cdn.example.com/j/%22"),
+            ["https://cdn.example.com/j/"]
+        );
+        assert!(urls("x2https://a.example.com/").is_empty());
     }
 
     #[test]
