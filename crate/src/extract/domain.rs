@@ -33,12 +33,15 @@ fn domain_at(cx: &Cx<'_>, start: usize, end: usize) -> Option<Found> {
     // After `/` or `\` the token is part of a path, or of an antivirus name
     // such as `W32/Emotet.BN!tr` or `Trojan:Win32/Qakbot.RK!MTB`; the `!`
     // suffix of those names marks them too. After `@` it is an e-mail
-    // address's domain, which the e-mail scanner reports.
-    if matches!(
-        before(b, start),
-        Some(b'/' | b'\\' | b'@' | b':' | b'$' | b'%')
-    ) || matches!(b.get(end), Some(b'!' | b'@' | b'(' | b'\\' | b'='))
-    {
+    // address's domain, which the e-mail scanner reports. A network path's
+    // host is the exception.
+    let attached = || {
+        matches!(
+            before(b, start),
+            Some(b'/' | b'\\' | b'@' | b':' | b'$' | b'%')
+        ) || matches!(b.get(end), Some(b'!' | b'@' | b'(' | b'\\' | b'='))
+    };
+    if attached() && !network_path_host(b, start, end) {
         return None;
     }
     let token = &cx.text[start..end];
@@ -52,6 +55,41 @@ fn domain_at(cx: &Cx<'_>, start: usize, end: usize) -> Option<Found> {
     } else {
         found
     })
+}
+
+/// Whether `start..end` is the host of a network path: a UNC path
+/// (`\\files.example.com\share`) or a WebDAV one, which puts `@SSL` or
+/// `@port` after the host (`\\host@SSL\DavWWWRoot\`,
+/// `file://host@80/`). Lures open such paths straight from the network, so
+/// their hosts are indicators like any other.
+///
+/// `\\` counts only where a path can start: not inside a path written
+/// with doubled separators (`C:\\Users\\a.b`), nor after a drive letter.
+fn network_path_host(b: &[u8], start: usize, end: usize) -> bool {
+    let rest = &b[end..];
+    let webdav = rest.first() == Some(&b'@')
+        && (rest.get(1).is_some_and(u8::is_ascii_digit)
+            || rest
+                .get(1..4)
+                .is_some_and(|r| r.eq_ignore_ascii_case(b"ssl")));
+    let after_pair = |c: u8| start >= 2 && b[start - 2] == c && b[start - 1] == c;
+    if after_pair(b'/') {
+        return webdav;
+    }
+    if !after_pair(b'\\') {
+        return false;
+    }
+    let lead = before(b, start - 2);
+    let drive = lead == Some(b':')
+        && start >= 4
+        && b[start - 4].is_ascii_alphabetic()
+        && (start == 4 || !b[start - 5].is_ascii_alphanumeric());
+    let path_starts = lead.map_or(true, |c| {
+        c.is_ascii_whitespace() || b"\"'`([<=,;:|>".contains(&c)
+    });
+    path_starts
+        && !drive
+        && (webdav || !matches!(rest.first(), Some(b'!' | b'@' | b'(' | b'=')))
 }
 
 /// Dotted antivirus names, `Category.Platform.Family.variant`, such as
@@ -214,6 +252,32 @@ mod tests {
             ["_dmarc.example.com", "a_b.example.org"]
         );
         assert!(found("_.es and x._.com and host a_.com or my_site.com").is_empty());
+    }
+
+    #[test]
+    fn network_path_hosts() {
+        let text = r"net use \\files.example.com\c$ and
+            file[:]\\drop-share[.]example[.]org@80\s\a.msi and
+            file://dav-host.trycloudflare[.]com@SSL/DavWWWRoot/a.lnk and
+            \\share.example.net@SSL@443\DavWWWRoot\b.lnk";
+        assert_eq!(
+            found(text),
+            [
+                "files.example.com",
+                "drop-share.example.org",
+                "dav-host.trycloudflare.com",
+                "share.example.net"
+            ]
+        );
+        // Doubled separators inside a path, a drive root and a mail address
+        // name no host.
+        let text =
+            r"C:\\Users\\Public\\update.com and C:\\setup.com and \\x\\a.com@b.com";
+        assert!(
+            found(text).iter().all(|d| d == "b.com"),
+            "{:?}",
+            found(text)
+        );
     }
 
     #[test]
