@@ -260,10 +260,16 @@ fn opener(b: &[u8], start: usize) -> &[u8] {
     }
 }
 
-/// The end of `start..end` once trailing punctuation (see [`trim_end`])
-/// and a closing `mark` are dropped.
+/// The end of `start..end` once trailing punctuation (see [`trim_end`]),
+/// encoded spaces and a closing `mark` are dropped.
+///
+/// A URL copied out of an encoded page or a log often ends in the `%20`
+/// that stood for the space after it; no indicator ends in one.
 fn close(b: &[u8], start: usize, end: usize, mark: &[u8]) -> usize {
-    let end = trim_end(b, start, end);
+    let mut end = trim_end(b, start, end);
+    while end >= start + 3 && b[end - 3..end] == *b"%20" {
+        end = trim_end(b, start, end - 3);
+    }
     let n = mark.len();
     match n > 0 && end >= start + n && b[end - n..end] == *mark {
         true => trim_end(b, start, end - n),
@@ -505,6 +511,15 @@ mod tests {
             ["https://cdn.example.com/j/"]
         );
         assert!(urls("x2https://a.example.com/").is_empty());
+    }
+
+    #[test]
+    fn encoded_spaces_at_the_end() {
+        assert_eq!(urls("hxxp://80.77.23[.]154%20"), ["http://80.77.23.154"]);
+        assert_eq!(
+            urls("http://a.example.com/b%20c.php%20%20."),
+            ["http://a.example.com/b%20c.php"]
+        );
     }
 
     #[test]
