@@ -2,11 +2,17 @@
 //! length alone.
 //!
 //! A hex identifier of a digest's length that is not a digest (a click ID
-//! in a query, a generated DNS label, a folder name) is reported as one;
-//! telling them apart would need the words around the value.
+//! in a query, a folder name) is reported as one; telling them apart would
+//! need the words around the value. Two such identifiers are told apart:
+//! a label of a longer host name (`<hex>.tunnel.example.com`), and a value
+//! labelled as a certificate's serial number.
 
-use super::scan::{before, contains_ci, is_word, line_before, Cx, Found, Scanner};
-use super::Kind;
+use super::domain::valid_domain;
+use super::scan::{
+    before, contains_ci, ends_with_ci, is_host, is_word, line_before, Cx, Found,
+    Scanner,
+};
+use super::{filename, Kind};
 
 /// Finds hex digests.
 pub(crate) struct Hashes;
@@ -75,10 +81,13 @@ fn digest(cx: &Cx<'_>, start: usize, end: usize) -> Option<Found> {
     if run.iter().all(u8::is_ascii_digit) || run.iter().all(u8::is_ascii_alphabetic) {
         return None;
     }
-    let mut found =
-        Found::new(kind, start, end, cx.text[start..end].to_ascii_lowercase());
     let context = line_before(b, start, 48);
     let has = |w: &str| contains_ci(context, w.as_bytes());
+    if host_label(cx.text, start, end) || labelled_serial(context) {
+        return None;
+    }
+    let mut found =
+        Found::new(kind, start, end, cx.text[start..end].to_ascii_lowercase());
     match kind {
         // An import hash is an MD5 of a different input; a label says which.
         Kind::Md5 => {
@@ -100,6 +109,45 @@ fn digest(cx: &Cx<'_>, start: usize, end: usize) -> Option<Found> {
         _ => {}
     }
     Some(found)
+}
+
+/// Whether the text before a value labels it a serial number
+/// (`Serial number: `, `serial=`), as a certificate's often is.
+fn labelled_serial(context: &[u8]) -> bool {
+    let end = context
+        .iter()
+        .rposition(|c| !b" \t:=`|'\"".contains(c))
+        .map_or(0, |p| p + 1);
+    let label = &context[..end];
+    [
+        &b"serial"[..],
+        b"serial number",
+        b"serialnumber",
+        b"serial no",
+    ]
+    .iter()
+    .any(|w| ends_with_ci(label, w))
+}
+
+/// Whether the hex run `start..end` is one label of a longer host name:
+/// DNS tunnels and generated subdomains put hex labels before a real
+/// domain. A file named by its digest (`<md5>.exe`, `<md5>.zip`) keeps
+/// the digest.
+fn host_label(text: &str, start: usize, end: usize) -> bool {
+    let b = text.as_bytes();
+    if before(b, start) == Some(b'.') && start >= 2 && is_host(b[start - 2]) {
+        return true;
+    }
+    if b.get(end) != Some(&b'.') {
+        return false;
+    }
+    let mut stop = end + 1;
+    while stop < b.len() && is_host(b[stop]) {
+        stop += 1;
+    }
+    let name = text[start..stop].trim_end_matches(['.', '-']);
+    let last = name.rsplit('.').next().unwrap_or_default();
+    name.len() > end - start + 1 && valid_domain(name) && !filename::is_extension(last)
 }
 
 #[cfg(test)]
@@ -124,6 +172,27 @@ mod tests {
         assert!(hashes(&format!("{md5}a")).is_empty());
         assert!(hashes(&format!("x{md5}")).is_empty());
         assert!(hashes(&"1".repeat(32)).is_empty());
+    }
+
+    #[test]
+    fn host_labels_and_serials_are_not_digests() {
+        let md5 = "ead7b06da12ff1ad3601bc0e58d8378b";
+        for text in [
+            format!("DNS query for {md5}.tunnel.example.com"),
+            format!("x.{md5}.example.com"),
+            format!("Serial number: {md5}"),
+            format!("serial={md5}"),
+        ] {
+            assert!(hashes(&text).iter().all(|h| h.0 != Kind::Md5), "{text}");
+        }
+        for text in [
+            format!("{md5}.exe"),
+            format!("{md5}.zip"),
+            format!("{md5}."),
+            format!("WinRAR.Incl.Serial.zip | {md5}"),
+        ] {
+            assert!(hashes(&text).iter().any(|h| h.0 == Kind::Md5), "{text}");
+        }
     }
 
     #[test]
