@@ -1,10 +1,11 @@
 //! E-mail addresses. Each yields its domain as a derived match.
 //!
-//! Quoted local parts and addresses in non-ASCII scripts are not found, and
-//! a message identifier (`<id@host>`) is reported as an address.
+//! Quoted local parts and addresses in non-ASCII scripts are not found. A
+//! message identifier (`<id@host>`) is told from an address only when its
+//! line labels it `Message-ID`; then only its host is reported.
 
 use super::domain::valid_domain;
-use super::scan::{inside_word, is_host, Cx, Found, Scanner};
+use super::scan::{contains_ci, inside_word, is_host, line_before, Cx, Found, Scanner};
 use super::Kind;
 
 /// Finds e-mail addresses.
@@ -65,10 +66,14 @@ fn email_at(cx: &mut Cx<'_>, at: usize) {
         return;
     }
     let domain = cx.text[at + 1..end].to_ascii_lowercase();
+    cx.claim(start, end);
+    if contains_ci(line_before(b, start, 24), b"message-id") {
+        cx.push(Found::new(Kind::Domain, at + 1, end, domain));
+        return;
+    }
     let value = format!("{}@{}", &cx.text[start..at], domain);
     let email = cx.push(Found::new(Kind::Email, start, end, value));
     cx.push(Found::new(Kind::Domain, at + 1, end, domain).parent(Some(email)));
-    cx.claim(start, end);
 }
 
 #[cfg(test)]
@@ -94,6 +99,17 @@ mod tests {
             ["p@hr.com", "q@x.org"]
         );
         assert_eq!(emails("First.Last@x.com."), ["First.Last@x.com"]);
+    }
+
+    #[test]
+    fn message_ids_give_their_host() {
+        let text = "Message-ID: <20240824091450.A5E62A@mail.example.de>\n\
+                    From: <a@example.org>";
+        assert_eq!(emails(text), ["a@example.org"]);
+        let found = crate::Finder::new().find(text).indicators;
+        assert!(found
+            .iter()
+            .any(|m| m.kind == Kind::Domain && m.value == "mail.example.de"));
     }
 
     #[test]
