@@ -32,6 +32,10 @@ const MORE_PER_CLICK = 200;
 // A page scan reads the page in slices of about this many milliseconds and
 // lets the page run between them, so it never stalls the page for long.
 const READ_SLICE_MS = 15;
+// The read text comes back in pieces of at most this many characters, one
+// injection each: the browser copies an injection's result on the page's
+// main thread, and 5 MB in one piece stalled the page for over 80 ms.
+const READ_PIECE_CHARS = 1 << 20;
 
 // The page text a scan reads at most: enough for any report, and well under
 // the finder's own limit, so a huge page costs a bounded copy.
@@ -110,9 +114,11 @@ async function tabToScan() {
 }
 
 /**
- * Runs in the page: its text, cut at `max` characters, as
- * `{text, ms, longest}` (the time it took in the page, and its longest
- * stretch without letting the page run).
+ * Runs in the page: reads its text, cut at `max` characters, into pieces of
+ * at most `pieceChars` that it keeps in the extension's isolated world under
+ * `key` for {@link takePiece}; returns `{pieces, ms, longest}` (how many,
+ * the time it took in the page, and its longest stretch without letting the
+ * page run).
  *
  * It reads the text nodes rather than `innerText`, which makes the browser
  * lay out the whole page first (over a second for a page of a few MB, all
@@ -122,36 +128,50 @@ async function tabToScan() {
  * marked `hidden` are skipped. Unlike `innerText`, text hidden by CSS alone
  * is read too. Every `sliceMs` it yields to the page.
  */
-async function pageText(max, sliceMs) {
+async function pageText(max, sliceMs, pieceChars, key) {
   const BLOCKS = new Set(['address', 'article', 'aside', 'blockquote', 'br', 'caption', 'dd',
     'details', 'dialog', 'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure', 'footer', 'form',
     'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre',
     'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul']);
   const SKIP = new Set(['script', 'style', 'noscript', 'template', 'textarea', 'select',
     'iframe', 'object', 'head']);
-  const yieldToPage = () => (globalThis.scheduler?.yield
-    ? globalThis.scheduler.yield()
-    : new Promise((resolve) => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => resolve();
-      channel.port2.postMessage(null);
-    }));
+  // A task of its own, queued behind the page's: `scheduler.yield()` would
+  // go ahead of them, and the page's own scripts waited for the whole read.
+  const yieldToPage = () => new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
   const started = performance.now();
   let sliceStart = started;
   let longest = 0;
   const root = document.body;
-  const parts = [];
+  const pieces = [];
+  let parts = [];
+  let partsLength = 0;
   let length = 0;
+  // Joins the parts read so far into pieces; the last one may be short.
+  const cut = (all) => {
+    let text = parts.join('');
+    while (text.length >= pieceChars || (all && text.length > 0)) {
+      pieces.push(text.slice(0, pieceChars));
+      text = text.slice(pieceChars);
+    }
+    parts = text ? [text] : [];
+    partsLength = text.length;
+  };
   let node = root?.firstChild ?? null;
   let visited = 0;
   while (node && length < max) {
     if (node.nodeType === Node.TEXT_NODE) {
       parts.push(node.data);
       length += node.data.length;
+      partsLength += node.data.length;
     } else if (node.nodeType === Node.ELEMENT_NODE && !SKIP.has(node.localName) && !node.hidden) {
       if (BLOCKS.has(node.localName)) {
         parts.push('\n');
         length++;
+        partsLength++;
       }
       if (node.firstChild) {
         node = node.firstChild;
@@ -164,21 +184,57 @@ async function pageText(max, sliceMs) {
       if (node && node !== root && BLOCKS.has(node.localName)) {
         parts.push('\n');
         length++;
+        partsLength++;
       }
     }
     // A node taken out of the page while the reader yielded has no parent:
     // the read ends there.
     node = node && node !== root ? node.nextSibling : null;
     if ((++visited & 511) === 0 && performance.now() - sliceStart > sliceMs) {
+      if (partsLength >= pieceChars) cut(false);
       longest = Math.max(longest, performance.now() - sliceStart);
       await yieldToPage();
       sliceStart = performance.now();
     }
   }
-  let text = parts.join('');
-  if (text.length > max) text = text.slice(0, max);
+  cut(true);
+  // The last piece ends where `max` does.
+  let over = length - max;
+  while (over > 0 && pieces.length) {
+    const last = pieces.pop();
+    if (last.length > over) pieces.push(last.slice(0, last.length - over));
+    over -= last.length;
+  }
+  globalThis.tmPageText = { key, pieces };
   const ended = performance.now();
-  return { text, ms: ended - started, longest: Math.max(longest, ended - sliceStart) };
+  return { pieces: pieces.length, ms: ended - started, longest: Math.max(longest, ended - sliceStart) };
+}
+
+/** Runs in the page: hands over piece `i` that {@link pageText} kept under
+ * `key`, and forgets the text after the last one. */
+function takePiece(key, i) {
+  const kept = globalThis.tmPageText;
+  if (kept?.key !== key) return null;
+  const piece = kept.pieces[i] ?? null;
+  if (i >= kept.pieces.length - 1) delete globalThis.tmPageText;
+  return piece;
+}
+
+/** The text of tab `tabId`, read as {@link pageText} says: `{text, pageMs, longest}`. */
+async function readTab(tabId) {
+  const key = crypto.randomUUID();
+  const run = async (func, args) => {
+    const [injection] = await api.scripting.executeScript({ target: { tabId }, func, args });
+    return injection?.result;
+  };
+  const read = await run(pageText, [MAX_PAGE_CHARS, READ_SLICE_MS, READ_PIECE_CHARS, key]);
+  const pieces = [];
+  for (let i = 0; i < (read?.pieces ?? 0); i++) {
+    const piece = await run(takePiece, [key, i]);
+    if (typeof piece !== 'string') throw new Error('the page changed while it was read');
+    pieces.push(piece);
+  }
+  return { text: pieces.join(''), pageMs: read?.ms, longest: read?.longest };
 }
 
 async function scanPage() {
@@ -186,13 +242,7 @@ async function scanPage() {
   const tabId = await tabToScan();
   say('Reading the page…');
   const started = performance.now();
-  const [injection] = await api.scripting.executeScript({
-    target: { tabId },
-    func: pageText,
-    args: [MAX_PAGE_CHARS, READ_SLICE_MS],
-  });
-  const { text: got, ms: pageMs, longest } = injection?.result ?? {};
-  const text = typeof got === 'string' ? got : '';
+  const { text, pageMs, longest } = await readTab(tabId);
   const read = performance.now();
   const scan = core.targets(text);
   const searched = performance.now();

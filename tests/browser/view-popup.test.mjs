@@ -113,16 +113,29 @@ test('scanning a report page lists what the command-line finder finds, by kind',
 
   // A page of about 5 MB: the report repeated. The time is the popup's own
   // measure, from asking for the text to the list drawn.
-  await report.evaluate((times) => {
+  // Each copy ends with a domain of its own, numbered, to check the order.
+  const times = Math.ceil(5_000_000 / text.length);
+  await report.evaluate((n) => {
     const pre = document.getElementById('report');
-    pre.textContent = pre.textContent.repeat(times);
-  }, Math.ceil(5_000_000 / text.length));
+    const one = pre.textContent;
+    pre.textContent = Array.from({ length: n }, (_, i) => `${one}\nseam-${1000 + i}.example.com\n`).join('');
+  }, times);
   await popup.getByRole('button', { name: 'Scan this page' }).click();
   await popup.waitForFunction((prev) => document.body.dataset.scanMs !== prev,
     await popup.evaluate(() => document.body.dataset.scanMs), { timeout: 60_000 });
   const ms = Number(await popup.evaluate(() => document.body.dataset.scanMs));
-  t.diagnostic(`scan of a ${Math.round(text.length * Math.ceil(5_000_000 / text.length) / 1e6)} MB page: ${ms} ms`);
+  const chars = await report.evaluate(() => document.getElementById('report').textContent.length);
+  t.diagnostic(`scan of a ${Math.round(chars / 1e6)} MB page: ${ms} ms`);
   assert.ok(ms < 30_000, `the scan took ${ms} ms`);
+  // The page comes over in pieces of a million characters: all of it (the
+  // <pre> and a line break on each side), and in order.
+  assert.equal(Number(await popup.evaluate(() => document.body.dataset.scanChars)), chars + 2);
+  for (let more = popup.locator('#found button.show-more'); await more.count() > 0;) {
+    await more.first().click();
+  }
+  const seams = await popup.locator('#found li.group[data-group="domain"] li[data-indicator^="seam-"]')
+    .evaluateAll((lis) => lis.map((li) => li.dataset.indicator));
+  assert.deepEqual(seams, Array.from({ length: times }, (_, i) => `seam-${1000 + i}.example.com`));
   assert.deepEqual(pageErrors, []);
 });
 
