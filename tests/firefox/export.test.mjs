@@ -1,13 +1,14 @@
 // Exports and copying in Firefox: a file saved from a Blob URL by an <a download> on a
 // moz-extension:// page, and the clipboard written from a click, both of which Firefox
-// handles its own way. The CSV is read back by Python's csv module, the clipboard from
-// the browser's side (chrome scope), not by the page that wrote it.
+// handles its own way. The STIX bundle is checked by OASIS's validator and the reference
+// library's ids, the CSV read back by Python's csv module, the clipboard from the
+// browser's side (chrome scope), not by the page that wrote it.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readCsv } from '../browser/harness-view.mjs';
+import { readCsv, validateStix } from '../browser/harness-view.mjs';
 import {
   setup, openExtensionPage, inChrome, waitFor, waitForSettled, waitForSelector,
 } from './harness.mjs';
@@ -60,5 +61,45 @@ test('the results view exports CSV and JSON files and copies its indicators', { 
   await waitFor(async () => (await clipboardText(browser)) === 'vwrm[.]com\n', { what: 'the defanged copy' });
   await page.click('#view-actions button[data-action="copy-all"]');
   await waitFor(async () => (await clipboardText(browser)) === 'vwrm.com\n', { what: 'the refanged copy' });
+  assert.deepEqual(pageErrors, []);
+});
+
+test('the results view exports a STIX 2.1 bundle that OASIS\'s validator accepts', { timeout: 180_000 }, async (t) => {
+  const { browser, downloads, pageErrors } = await setup(t);
+  const page = await openExtensionPage(
+    browser,
+    'results.html?i=domain:vwrm.com&i=md5:e6ff1bf0821f00384cdd25efb9b1cc09',
+  );
+  await waitForSelector(page, 'body[data-state="ready"]');
+  // Thirteen requests at ten a minute: the last leaves about a minute in.
+  await waitForSettled(page, 'vwrm.com', { timeout: 100_000 });
+  await waitForSettled(page, 'e6ff1bf0821f00384cdd25efb9b1cc09', { timeout: 100_000 });
+
+  await page.click('#view-actions details.export summary');
+  const stix = await downloadOf(downloads, /^tmlookup-view-.*\.json$/,
+    () => page.click('#view-actions button[data-format="stix"]'));
+  assert.match(stix.name, /^tmlookup-view-\d{8}T\d{6}Z\.stix\.json$/);
+  const verdict = await validateStix(stix.file);
+  assert.deepEqual(verdict, { valid: true, errors: [], mismatched: [] });
+
+  const bundle = JSON.parse(stix.text);
+  const byId = new Map(bundle.objects.map((o) => [o.id, o]));
+  const domain = bundle.objects.find((o) => o.type === 'domain-name' && o.value === 'vwrm.com');
+  const address = bundle.objects.find((o) => o.type === 'ipv4-addr' && o.value === '209.29.221.235');
+  assert.ok(domain && address, 'the domain and its passive-DNS address are SCOs');
+  const resolves = bundle.objects.filter((o) => o.relationship_type === 'resolves-to');
+  assert.ok(
+    resolves.some((r) => r.source_ref === domain.id && r.target_ref === address.id),
+    'vwrm.com resolves-to 209.29.221.235',
+  );
+  const sample = bundle.objects.find((o) => o.type === 'file'
+    && o.hashes?.MD5 === 'e6ff1bf0821f00384cdd25efb9b1cc09');
+  assert.ok(sample?.hashes['SHA-256'], 'the metadata section added the SHA-256');
+  const contacted = bundle.objects.filter((o) => o.relationship_type === 'related-to'
+    && o.source_ref === sample.id).map((r) => byId.get(r.target_ref));
+  assert.ok(contacted.some((o) => o.type === 'domain-name' && o.value === 'www.google-analytics.com'));
+  for (const o of bundle.objects.filter((x) => x.type === 'relationship')) {
+    assert.ok(byId.has(o.source_ref) && byId.has(o.target_ref), `${o.id} points inside the bundle`);
+  }
   assert.deepEqual(pageErrors, []);
 });
