@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startReplay } from '../replay/server.mjs';
 import { REPO_ROOT, ARTIFACTS_DIR, waitFor } from '../browser/harness.mjs';
+import { allSections, resultsPath } from '../browser/harness-queue.mjs';
 
 export { startPageServer, waitFor, requestedRts } from '../browser/harness.mjs';
 
@@ -302,4 +303,32 @@ export function stopBackground(browser) {
     await policy.extension.terminateBackground();
     return policy.extension.backgroundState;
   })()`);
+}
+
+/**
+ * Opens a results view for free text, as the context menu would, and waits until its
+ * blocks are drawn. Returns `{page, openedAt}`, `openedAt` being when the tab was opened.
+ */
+export async function openResults(browser, text) {
+  const openedAt = Date.now();
+  const page = await openExtensionPage(browser, resultsPath(text));
+  await waitForSelector(page, 'body[data-state="ready"]');
+  return { page, openedAt };
+}
+
+/** Waits until every section of every block has an answer or an error; returns them. */
+export async function waitForAllSettled(page, { timeout = 60_000 } = {}) {
+  return waitFor(async () => {
+    const sections = await allSections(page).catch(() => []);
+    return sections.length > 0 && sections.every((s) => ['ok', 'empty', 'error'].includes(s.state))
+      && sections;
+  }, { timeout, interval: 250, what: 'every section to settle' });
+}
+
+/** Waits until some section's status line matches `pattern`; returns that section. */
+export async function waitForStatus(page, pattern, { timeout = 30_000 } = {}) {
+  return waitFor(async () => {
+    const sections = await allSections(page).catch(() => []);
+    return sections.find((s) => pattern.test(s.status)) ?? null;
+  }, { timeout, what: `a section status matching ${pattern}` });
 }
