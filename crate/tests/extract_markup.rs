@@ -74,6 +74,9 @@ hash [sha256:52cb0c6abb02dced4eb9{ZWSP}7286d6f91d4c4d09dffcd60797f58a2915a53b981
 
 - hxxps[:]///news-portal[.]com[.]np/a/b and market[.]com[.]kh
 - [url:hxxps[:]///news-portal[.]com[.]np/a/b] and [domain:market[.]com[.]kh]
+
+write to ops [at] relay-mail [dot] ru or j (at) corp (dot) example (dot) org, not the office (.) com team
+write to [email:ops [at] relay-mail [dot] ru] or [email:j (at) corp (dot) example (dot) org], not the office (.) com team
 "#;
 
 #[test]

@@ -252,19 +252,109 @@ fn bracket(b: &[u8], i: usize) -> Option<(usize, usize, &'static str)> {
     for (inner, with) in INNER {
         let end = i + 1 + inner.len();
         if at(b, i + 1, inner) && b.get(end) == Some(&close) {
+            let paren = b[i] == b'(';
             // `(at)`, `(.)` and `(:)` also occur in ordinary prose; in
             // parentheses `(:)` is never taken and the others only when
-            // glued to a word on both sides, as in `first.last(at)mail`.
-            if b[i] == b'(' && *inner == b":" {
+            // glued to a word on both sides, as in `first.last(at)mail`,
+            // or spaced between the parts of a host (see `spaced`).
+            if paren && *inner == b":" {
                 return None;
             }
-            if b[i] == b'(' && !glued(b, i, end + 1) {
+            let joins = matches!(*inner, b"." | b"dot" | b"at" | b"@");
+            if joins && spaced(b, i, end + 1, inner, paren) {
+                return Some((i - 1, end + 2, with));
+            }
+            if paren && !glued(b, i, end + 1) {
                 return None;
             }
             return Some((i, end + 1, with));
         }
     }
     None
+}
+
+/// Whether the marker at `start..end` stands between two words with one
+/// space on each side (`user [at] mail [dot] ru`): the spaces go with it.
+///
+/// In brackets that is always a defang. In parentheses it is taken only
+/// inside an address: an `(at)` before a host name that ends in a
+/// top-level domain, and a `(dot)` within that host (`a (at) b (dot) ru`);
+/// `meet (at) noon` stays prose.
+fn spaced(b: &[u8], start: usize, end: usize, inner: &[u8], paren: bool) -> bool {
+    let word = |p: Option<usize>| {
+        p.and_then(|p| b.get(p))
+            .is_some_and(u8::is_ascii_alphanumeric)
+    };
+    if start < 2
+        || b[start - 1] != b' '
+        || !word(Some(start - 2))
+        || b.get(end) != Some(&b' ')
+        || !word(Some(end + 1))
+    {
+        return false;
+    }
+    if !paren {
+        return true;
+    }
+    // A spaced `(dot)` alone is as often prose (`the office (.) com team`):
+    // it is taken only after an address's `@`, in `user (at) mail (dot) ru`.
+    const DOTS: [&[u8]; 9] = [
+        b" (dot) ", b" [dot] ", b" (.) ", b" [.] ", b"[dot]", b"(dot)", b"[.]", b"(.)",
+        b".",
+    ];
+    if matches!(inner, b"." | b"dot") && !after_address(&b[..start - 1], &DOTS) {
+        return false;
+    }
+    // The host that follows: labels joined by dots or dot markers, the
+    // last one a top-level domain, after at least one dot for `(at)`.
+    let mut pos = end + 1;
+    let mut dots = usize::from(matches!(inner, b"." | b"dot"));
+    for _ in 0..8 {
+        let label_end = pos
+            + b[pos..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+                .count();
+        let next = DOTS
+            .iter()
+            .find(|m| at(b, label_end, m) && word(Some(label_end + m.len())));
+        match next {
+            Some(m) => {
+                dots += 1;
+                pos = label_end + m.len();
+            }
+            None => {
+                let label = std::str::from_utf8(&b[pos..label_end]);
+                return dots > 0 && label.is_ok_and(tld::is_tld);
+            }
+        }
+    }
+    false
+}
+
+/// Whether `before` ends in the host part of an address so far: labels
+/// joined by `dots`, back to an `@` or an `(at)`.
+fn after_address(before: &[u8], dots: &[&[u8]]) -> bool {
+    let mut end = before.len();
+    for _ in 0..8 {
+        let label = before[..end]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+            .count();
+        let rest = &before[..end - label];
+        if [&b" (at) "[..], b" [at] ", b"(at)", b"[at]", b"@"]
+            .iter()
+            .any(|m| rest.ends_with(m))
+        {
+            return label > 0;
+        }
+        match dots.iter().find(|m| rest.ends_with(m)) {
+            Some(m) if label > 0 => end = rest.len() - m.len(),
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Whether the marker at `start..end` has a word character on each side.
@@ -449,6 +539,25 @@ mod tests {
         assert_eq!(c("ops[at]x[.]ru p[@]q"), "ops@x.ru p@q");
         assert_eq!(c("first.last(at)mailbox(.)org"), "first.last@mailbox.org");
         assert_eq!(c("http[://]a"), "http://a");
+    }
+
+    #[test]
+    fn spaced_markers() {
+        assert_eq!(c("user [at] mail [dot] ru"), "user@mail.ru");
+        assert_eq!(
+            c("evil [.] com and evil {dot} com"),
+            "evil.com and evil.com"
+        );
+        assert_eq!(c("user (at) mail (dot) ru"), "user@mail.ru");
+        assert_eq!(c("j (at) corp [.] example (.) org"), "j@corp.example.org");
+        // Prose keeps its spaces and parentheses.
+        for s in [
+            "meet (at) noon (dot) that is all",
+            "one (.) two",
+            "x (at) y",
+        ] {
+            assert_eq!(c(s), s);
+        }
     }
 
     #[test]
