@@ -55,6 +55,14 @@ mod cli {
                 return ExitCode::FAILURE;
             }
         };
+        // UTF-16 text reads as a few stray ASCII letters between zero bytes,
+        // so nothing would be found and nobody told why.
+        if input.starts_with(&[0xFF, 0xFE]) || input.starts_with(&[0xFE, 0xFF]) {
+            eprintln!(
+                "tmlookup: the input is UTF-16 (it starts with a byte-order mark) and \
+                 the finder reads UTF-8; convert it first, e.g. iconv -f UTF-16 -t UTF-8"
+            );
+        }
         let found = extract(&Finder::new(), &input);
         let printed = if json {
             print_json(&found)
