@@ -1,21 +1,48 @@
 // Drives the extension through the analyst's main path, once, and reports
 // what the results view showed. See scripts/demo.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  launchChromium, screenshot, selectPassage, setApiBaseUrl,
+  CORPUS_DIR, launchChromium, screenshot, selectPassage, setApiBaseUrl,
   startPageServer, pageOpenedBy, waitFor,
 } from '../tests/browser/harness.mjs';
 import { startReplay } from '../tests/replay/server.mjs';
 
-const { values: opts } = parseArgs({
-  options: {
-    report: { type: 'string', default: 'Cisco-Talos+IOCs/2024__02__tinyturla-ng.txt' },
-    // Two defanged domains: twelve requests, so the last two wait for the
-    // next minute of ThreatMiner's budget, as they would for real.
-    passage: { type: 'string', default: 'hanagram[.]jp\nthefinetreats[.]com' },
-    'wait-seconds': { type: 'string', default: '150' },
-  },
-});
+const USAGE = `usage: scripts/demo [--report FOLDER/FILE] [--passage TEXT] [--wait-seconds N]
+  --report        a report under ${CORPUS_DIR}
+                  (default Cisco-Talos+IOCs/2024__02__tinyturla-ng.txt)
+  --passage       text of the report to select and look up, as written there
+                  (default: its two defanged domains)
+  --wait-seconds  how long the sections may take to settle (default 150)`;
+
+/** Says what is wrong and how to call the demo, and stops. */
+function usage(problem) {
+  if (problem) console.error(`demo: ${problem}`);
+  (problem ? console.error : console.log)(USAGE);
+  process.exit(problem ? 2 : 0);
+}
+
+let opts;
+try {
+  ({ values: opts } = parseArgs({
+    options: {
+      help: { type: 'boolean', short: 'h', default: false },
+      report: { type: 'string', default: 'Cisco-Talos+IOCs/2024__02__tinyturla-ng.txt' },
+      // Two defanged domains: twelve requests, so the last two wait for the
+      // next minute of ThreatMiner's budget, as they would for real.
+      passage: { type: 'string', default: 'hanagram[.]jp\nthefinetreats[.]com' },
+      'wait-seconds': { type: 'string', default: '150' },
+    },
+  }));
+} catch (err) {
+  usage(err.message);
+}
+if (opts.help) usage();
+if (!existsSync(path.join(CORPUS_DIR, opts.report))) {
+  usage(`no report ${opts.report} under ${CORPUS_DIR}`);
+}
+if (!(Number(opts['wait-seconds']) > 0)) usage('--wait-seconds takes a number of seconds');
 
 const replay = await startReplay({ port: 0 });
 const pages = await startPageServer();
@@ -24,7 +51,9 @@ try {
   await setApiBaseUrl(browser.worker, `${replay.url}/v2/`);
   const page = await browser.context.newPage();
   await page.goto(`${pages.url}/corpus/${opts.report}`);
-  const selected = await selectPassage(page, opts.passage);
+  const selected = await selectPassage(page, opts.passage).catch(() => {
+    throw new Error(`the passage ${JSON.stringify(opts.passage)} is not in ${opts.report}`);
+  });
   console.log(`report: ${opts.report}`);
   console.log(`selected: ${JSON.stringify(selected)}`);
 
@@ -47,6 +76,9 @@ try {
   const shot = await screenshot(results, 'demo-results');
   console.log(`requests ThreatMiner received: ${replay.log().length}`);
   console.log(`screenshot: ${shot}`);
+} catch (err) {
+  console.error(`demo: ${err.message}`);
+  process.exitCode = 1;
 } finally {
   await browser.close();
   await pages.close();
