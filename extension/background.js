@@ -175,6 +175,21 @@ async function want(port, items) {
   await pump();
 }
 
+/**
+ * Moves `port`'s queued requests with these ids ahead of every other, in
+ * the order they are in now: the view shows them to the user.
+ */
+function toFront(port, ids) {
+  const seen = new Set(ids);
+  const mine = (job) => job.waiters.some((w) => w.port === port && seen.has(w.id));
+  const first = queue.filter(mine);
+  if (first.length === 0 || first.every((job, i) => queue[i] === job)) return;
+  debug('to the front of the queue:', first.length, 'requests');
+  queue.splice(0, queue.length, ...first, ...queue.filter((job) => !mine(job)));
+  // Their places in line changed: say so.
+  pump();
+}
+
 function moveToFront(job) {
   const at = queue.indexOf(job);
   if (at > 0) {
@@ -324,6 +339,7 @@ api.runtime.onConnect.addListener((port) => {
   port.onMessage.addListener((m) => {
     if (m.type === msg.WANT) want(port, m.items);
     else if (m.type === msg.DROP) drop(port, m.ids);
+    else if (m.type === msg.FRONT) toFront(port, m.ids);
     // PING needs no answer: receiving it keeps the worker alive.
   });
   port.onDisconnect.addListener(() => {

@@ -43,6 +43,9 @@ const $ = (sel) => document.querySelector(sel);
 
 // Sections by the id the page gave their request.
 const sections = new Map();
+// The blocks the user scrolls to: their queued sections go ahead of the
+// rest, since at ten requests a minute a long view fills in over minutes.
+const inView = new IntersectionObserver(onSeen);
 const wanted = [];
 let nextId = 1;
 let lookups = null;
@@ -207,7 +210,20 @@ function addIndicator(list, target, plan) {
   article.querySelector('.actions')?.append(exportMenu('Export', `Export ${target.value}`));
   if (lookups) lookups.want(items);
   else wanted.push(...items);
+  inView.observe(article);
   return article;
+}
+
+/** Moves the queued sections of blocks that came into view to the front. */
+function onSeen(entries) {
+  // Before the view is connected its blocks are asked for in page order,
+  // which puts the first screenful first anyway.
+  if (!lookups) return;
+  const ids = entries
+    .filter((e) => e.isIntersecting)
+    .flatMap((e) => [...e.target.querySelectorAll('section.section[data-state="queued"]')])
+    .map((section) => Number(section.dataset.id));
+  if (ids.length > 0) lookups.front(ids);
 }
 
 /** Applies a progress message from the background to its section. */

@@ -10,7 +10,7 @@ const PING_MS = 20_000;
 
 /**
  * Connects to the background. `onProgress` gets every progress message.
- * Returns `{want(items), close()}`.
+ * Returns `{want(items), front(ids), close()}`.
  */
 export function connectLookups(onProgress) {
   const pending = new Map();
@@ -52,6 +52,9 @@ export function connectLookups(onProgress) {
       for (const item of items) pending.set(item.id, item);
       port.postMessage({ type: msg.WANT, items });
       startPinging();
+    },
+    front(ids) {
+      port?.postMessage({ type: msg.FRONT, ids });
     },
     close() {
       stopPinging();

@@ -9,6 +9,9 @@ export const PORT_NAME = 'lookup';
 export const WANT = 'want';
 /** Page → background: forget the page's queued requests with these ids. */
 export const DROP = 'drop';
+/** Page → background: the user is looking at these requests (`ids`): move
+ * them ahead of the rest of the queue, in this order. */
+export const FRONT = 'front';
 /** Page → background: keeps the service worker awake while the view waits. */
 export const PING = 'ping';
 

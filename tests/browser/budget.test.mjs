@@ -61,6 +61,34 @@ test('five indicators at once stay within 10 requests in any rolling minute', { 
   assert.deepEqual(pageErrors, []);
 });
 
+test('the blocks the user scrolls to go ahead of the rest of the queue', { timeout: 180_000 }, async (t) => {
+  const { replay, browser, pageErrors } = await setup(t);
+  const { page } = await openResults(browser, FIVE.join('\n'));
+  const first = await waitForRequests(replay, LIMIT);
+  // The first minute took the first block and part of the second, whose other
+  // sections wait at the head of the line. The analyst scrolls to the last block.
+  const second = FIVE[1];
+  const last = page.locator(`article.indicator[data-indicator="${FIVE.at(-1)}"]`);
+  assert.equal(await last.evaluate((a) => a.getBoundingClientRect().top > innerHeight), true,
+    'the last block starts out of sight');
+  assert.ok(first.some((e) => e.q === second), 'the second block had a request in the first minute');
+  await last.scrollIntoViewIfNeeded();
+  const inView = await page.evaluate(() => [...document.querySelectorAll('article.indicator')]
+    .filter((a) => { const r = a.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; })
+    .map((a) => a.dataset.indicator));
+  assert.ok(!inView.includes(second) && inView.includes(FIVE.at(-1)), `in view: ${inView}`);
+  // The blocks in view say they are first in line, in page order.
+  await page.waitForFunction((v) => document.querySelector(
+    `article.indicator[data-indicator="${v}"] section.section[data-state="queued"] .section-status`)
+    ?.textContent.includes('number 1 in line'), inView[0], { timeout: 15_000, polling: 100 });
+  // When the minute is up, the next ten requests are theirs; the second block's rest waits.
+  const sent = await waitForRequests(replay, 2 * LIMIT, { timeout: 90_000 });
+  const next = sent.slice(LIMIT, 2 * LIMIT);
+  assert.ok(next.every((e) => inView.includes(e.q)), describeLog(sent));
+  await screenshot(page, 'budget-in-view-first');
+  assert.deepEqual(pageErrors, []);
+});
+
 test('a closed view drops its queued requests but not those already sent', { timeout: 240_000 }, async (t) => {
   const { replay, browser, pageErrors } = await setup(t);
   // Slow answers keep the first ten in flight while the view closes; WHOIS fails, so the
