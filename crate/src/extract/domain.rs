@@ -227,7 +227,7 @@ pub(crate) fn valid_domain(s: &str) -> bool {
 /// The part of `s` after its last dot, or all of `s` without one. A byte
 /// search: the `char` pattern of `rsplit` costs several times as much on
 /// the short tokens this is asked about.
-fn last_label(s: &str) -> &str {
+pub(crate) fn last_label(s: &str) -> &str {
     memchr::memrchr(b'.', s.as_bytes()).map_or(s, |dot| &s[dot + 1..])
 }
 

@@ -7,7 +7,7 @@
 //! a label of a longer host name (`<hex>.tunnel.example.com`), and a value
 //! labelled as a certificate's serial number.
 
-use super::domain::valid_domain;
+use super::domain::{last_label, valid_domain};
 use super::scan::{
     before, contains_ci, ends_with_ci, is_host, is_word, line_before, Cx, Found,
     Scanner,
@@ -146,8 +146,9 @@ fn host_label(text: &str, start: usize, end: usize) -> bool {
         stop += 1;
     }
     let name = text[start..stop].trim_end_matches(['.', '-']);
-    let last = name.rsplit('.').next().unwrap_or_default();
-    name.len() > end - start + 1 && valid_domain(name) && !filename::is_extension(last)
+    name.len() > end - start + 1
+        && valid_domain(name)
+        && !filename::is_extension(last_label(name))
 }
 
 #[cfg(test)]
