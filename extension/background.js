@@ -165,7 +165,7 @@ async function want(port, items) {
     if (job) {
       debug('joined a request already wanted', key);
       job.waiters.push(waiter);
-      if (item.front) moveToFront(job);
+      if (item.front) putFirst(new Set([job]));
       continue;
     }
     job = { key, request: item.request, waiters: [waiter], attempts: 0, notBefore: 0 };
@@ -181,21 +181,22 @@ async function want(port, items) {
  */
 function toFront(port, ids) {
   const seen = new Set(ids);
-  const mine = (job) => job.waiters.some((w) => w.port === port && seen.has(w.id));
-  const first = queue.filter(mine);
-  if (first.length === 0 || first.every((job, i) => queue[i] === job)) return;
-  debug('to the front of the queue:', first.length, 'requests');
-  queue.splice(0, queue.length, ...first, ...queue.filter((job) => !mine(job)));
+  const mine = queue.filter((job) => job.waiters.some((w) => w.port === port && seen.has(w.id)));
+  if (!putFirst(new Set(mine))) return;
+  debug('to the front of the queue:', mine.length, 'requests');
   // Their places in line changed: say so.
   pump();
 }
 
-function moveToFront(job) {
-  const at = queue.indexOf(job);
-  if (at > 0) {
-    queue.splice(at, 1);
-    queue.unshift(job);
-  }
+/**
+ * Moves the queued ones of `jobs` ahead of every other job, keeping their
+ * order (a job in flight is not in the queue). Says whether anything moved.
+ */
+function putFirst(jobs) {
+  const first = queue.filter((job) => jobs.has(job));
+  if (first.every((job, i) => queue[i] === job)) return false;
+  queue.splice(0, queue.length, ...first, ...queue.filter((job) => !jobs.has(job)));
+  return true;
 }
 
 function drop(port, ids) {
