@@ -148,31 +148,30 @@ async function pageText(max, sliceMs, pieceChars, key) {
   const root = document.body;
   const pieces = [];
   let parts = [];
-  let partsLength = 0;
+  // Characters read, and of those already joined into pieces.
   let length = 0;
+  let inPieces = 0;
+  const add = (text) => {
+    parts.push(text);
+    length += text.length;
+  };
   // Joins the parts read so far into pieces; the last one may be short.
   const cut = (all) => {
     let text = parts.join('');
     while (text.length >= pieceChars || (all && text.length > 0)) {
       pieces.push(text.slice(0, pieceChars));
+      inPieces += Math.min(pieceChars, text.length);
       text = text.slice(pieceChars);
     }
     parts = text ? [text] : [];
-    partsLength = text.length;
   };
   let node = root?.firstChild ?? null;
   let visited = 0;
   while (node && length < max) {
     if (node.nodeType === Node.TEXT_NODE) {
-      parts.push(node.data);
-      length += node.data.length;
-      partsLength += node.data.length;
+      add(node.data);
     } else if (node.nodeType === Node.ELEMENT_NODE && !SKIP.has(node.localName) && !node.hidden) {
-      if (BLOCKS.has(node.localName)) {
-        parts.push('\n');
-        length++;
-        partsLength++;
-      }
+      if (BLOCKS.has(node.localName)) add('\n');
       if (node.firstChild) {
         node = node.firstChild;
         continue;
@@ -181,17 +180,13 @@ async function pageText(max, sliceMs, pieceChars, key) {
     // On to the next sibling, closing the blocks climbed out of.
     while (node && node !== root && !node.nextSibling) {
       node = node.parentNode;
-      if (node && node !== root && BLOCKS.has(node.localName)) {
-        parts.push('\n');
-        length++;
-        partsLength++;
-      }
+      if (node && node !== root && BLOCKS.has(node.localName)) add('\n');
     }
     // A node taken out of the page while the reader yielded has no parent:
     // the read ends there.
     node = node && node !== root ? node.nextSibling : null;
     if ((++visited & 511) === 0 && performance.now() - sliceStart > sliceMs) {
-      if (partsLength >= pieceChars) cut(false);
+      if (length - inPieces >= pieceChars) cut(false);
       longest = Math.max(longest, performance.now() - sliceStart);
       await yieldToPage();
       sliceStart = performance.now();
