@@ -126,6 +126,23 @@ export async function openExtensionPage(browser, page) {
 }
 
 /**
+ * Opens the popup on the page server's tab whose URL holds `urlPart` and scans that page;
+ * returns the popup once it lists what it found. The tab is found by host through the
+ * extension (`control`): a report's path, with its escapes, is no match pattern.
+ */
+export async function scanTab(browser, control, urlPart) {
+  const tabId = await control.evaluate(async (part) => {
+    const tabs = await browser.tabs.query({ url: 'http://127.0.0.1/*' });
+    return tabs.find((tab) => tab.url.includes(part))?.id;
+  }, urlPart);
+  if (!Number.isInteger(tabId)) throw new Error(`no tab holds ${urlPart}`);
+  const popup = await openExtensionPage(browser, `popup.html?tab=${tabId}`);
+  await popup.click('#scan-page');
+  await waitForSelector(popup, '#found li.group', { timeout: 30_000 });
+  return popup;
+}
+
+/**
  * Waits for a tab whose URL starts with `prefix` that was not in `before` (a list of
  * pages from browser.pages()), and returns it once its document has loaded.
  */

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  setup, startPageServer, openExtensionPage, newTab, extensionUrl, screenshot, waitFor,
+  setup, startPageServer, scanTab, newTab, extensionUrl, screenshot, waitFor,
   waitForSelector,
 } from './harness.mjs';
 
@@ -21,15 +21,7 @@ test('a scanned page gets its indicators marked, and a marked value opens a card
   await report.goto(url);
   const before = await report.evaluate(() => document.body.innerHTML);
 
-  // Queried by host: the report's path, with its escapes, is no match pattern.
-  const tabId = await control.evaluate(async () => {
-    const tabs = await browser.tabs.query({ url: 'http://127.0.0.1/*' });
-    return tabs.find((tab) => tab.url.includes('lazarus-three-rats'))?.id;
-  });
-  assert.ok(Number.isInteger(tabId), 'the report tab has an id');
-  const popup = await openExtensionPage(browser, `popup.html?tab=${tabId}`);
-  await popup.click('#scan-page');
-  await waitForSelector(popup, '#found li.group', { timeout: 30_000 });
+  const popup = await scanTab(browser, control, 'lazarus-three-rats');
   await popup.click('#highlight');
   const message = await waitFor(() => popup.$eval('#message', (el) => el.innerText)
     .then((text) => /^Marked \d+ places/.test(text) && text), { what: 'the marking message' });

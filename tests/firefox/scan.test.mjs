@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { extractJson } from '../browser/harness-view.mjs';
 import {
-  setup, startPageServer, openExtensionPage, newTab, extensionUrl, screenshot, waitFor,
+  setup, startPageServer, scanTab, newTab, extensionUrl, screenshot, waitFor,
   waitForSelector,
 } from './harness.mjs';
 
@@ -55,15 +55,7 @@ test('scanning a report page lists what the command-line finder finds, by kind',
   const report = await browser.newPage();
   await report.goto(url);
 
-  // Queried by host: the report's path, with its escapes, is no match pattern.
-  const tabId = await control.evaluate(async () => {
-    const tabs = await browser.tabs.query({ url: 'http://127.0.0.1/*' });
-    return tabs.find((tab) => tab.url.includes('nukesped'))?.id;
-  });
-  assert.ok(Number.isInteger(tabId), 'the report tab has an id');
-  const popup = await openExtensionPage(browser, `popup.html?tab=${tabId}`);
-  await popup.click('#scan-page');
-  await waitForSelector(popup, '#found li.group', { timeout: 30_000 });
+  const popup = await scanTab(browser, control, 'nukesped');
   await screenshot(popup, 'popup-scan');
 
   // The finder reads the same text: the page's rendered text, as Firefox gives it.
