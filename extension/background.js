@@ -7,6 +7,7 @@ import * as msg from './lib/messages.js';
 import { loadSettings } from './lib/settings.js';
 import * as cache from './lib/cache.js';
 import { originPattern } from './lib/access.js';
+import { recordLookup } from './lib/history.js';
 
 // Module service workers allow no top-level await: keep the promise and
 // await it in each handler.
@@ -349,9 +350,31 @@ api.runtime.onConnect.addListener((port) => {
   });
 });
 
-api.runtime.onMessage.addListener((m, _sender, reply) => {
+/** True when the message comes from one of our own results pages, not from
+ * a script we injected into a web page. */
+function fromResultsPage(sender) {
+  return sender.id === api.runtime.id && Boolean(sender.url?.startsWith(api.runtime.getURL('results.html')));
+}
+
+/** True for `{label, url}` the popup can list and open as an entry. */
+function isHistoryEntry(m) {
+  return typeof m.label === 'string' && typeof m.url === 'string' && m.url.startsWith('results.html?');
+}
+
+// History entries are written one after another: each write reads the list
+// first, and two at once would lose one of them.
+let historyWrites = Promise.resolve();
+
+api.runtime.onMessage.addListener((m, sender, reply) => {
   if (m?.type === msg.CLEAR_CACHE) {
     cache.clear().then(() => reply({ ok: true }));
+    return true;
+  }
+  if (m?.type === msg.RECORD_LOOKUP && fromResultsPage(sender) && isHistoryEntry(m)) {
+    historyWrites = historyWrites
+      .then(() => recordLookup(m.label, m.url))
+      .catch((err) => console.error('[tmlookup] the history was not saved', err));
+    historyWrites.then(() => reply({ ok: true }));
     return true;
   }
   return false;

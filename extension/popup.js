@@ -451,6 +451,11 @@ historyList.addEventListener('click', (event) => {
   openPage(a.dataset.path);
 });
 
+// A view opened from this popup records itself a moment later: show it.
+api.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && 'recentLookups' in changes) showHistory();
+});
+
 document.getElementById('clear-history').addEventListener('click', async () => {
   await clearHistory();
   await showHistory();

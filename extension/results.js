@@ -131,7 +131,7 @@ function rememberLookup(label, params, blocks, modules) {
     for (const { target } of blocks) named.append('i', `${target.kind}:${target.value}`);
     search = '?' + named;
   }
-  modules.then(({ history }) => history.recordLookup(label, 'results.html' + search)).catch((err) => {
+  modules.then(({ history }) => history.askToRecord(label, 'results.html' + search)).catch((err) => {
     console.error('[tmlookup] the history was not saved', err);
   });
 }

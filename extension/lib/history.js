@@ -1,7 +1,11 @@
 // Recent lookups, for the popup: the label and address of the last results
 // pages opened, newest first, in storage.local. Capped and clearable; only
 // the values looked up are kept, never the text they were found in.
+//
+// Only the background writes entries (`recordLookup`, one at a time); a
+// results page asks it to with `askToRecord`.
 import { api } from './browser.js';
+import { RECORD_LOOKUP } from './messages.js';
 
 const KEY = 'recentLookups';
 const MAX_ENTRIES = 15;
@@ -20,6 +24,11 @@ export async function recordLookup(label, url) {
   const entries = (await loadHistory()).filter((e) => e.url !== url);
   entries.unshift({ label, url, at: Date.now() });
   await api.storage.local.set({ [KEY]: entries.slice(0, MAX_ENTRIES) });
+}
+
+/** From a results page: has the background record `{label, url}`. */
+export function askToRecord(label, url) {
+  return api.runtime.sendMessage({ type: RECORD_LOOKUP, label, url });
 }
 
 /** Forgets every entry. */

@@ -24,3 +24,7 @@ export const DONE = 'done';
 
 /** One-shot message: clear the answer cache (options page). */
 export const CLEAR_CACHE = 'clear-cache';
+/** One-shot message: add `{label, url}` to the recent lookups (results
+ * page). The background writes it, so a view closed at once still counts,
+ * and two views opened together cannot overwrite each other's entry. */
+export const RECORD_LOOKUP = 'record-lookup';
