@@ -349,3 +349,19 @@ export async function waitForStatus(page, pattern, { timeout = 30_000 } = {}) {
     return sections.find((s) => pattern.test(s.status)) ?? null;
   }, { timeout, what: `a section status matching ${pattern}` });
 }
+
+/**
+ * Switches the colour scheme web content is offered (`light` or `dark`), as the
+ * "Website appearance" setting does, and waits until `pages` match it. BiDi has no
+ * emulation of prefers-color-scheme, so this sets Firefox's own preference, browser-wide.
+ */
+export async function setColorScheme(browser, scheme, pages = []) {
+  const value = { dark: 0, light: 1 }[scheme];
+  if (value === undefined) throw new Error(`no colour scheme ${scheme}`);
+  await inChrome(browser, `(Services.prefs.setIntPref(
+    'layout.css.prefers-color-scheme.content-override', ${value}), true)`);
+  for (const page of pages) {
+    await waitFor(() => page.evaluate((s) => matchMedia(`(prefers-color-scheme: ${s})`).matches, scheme),
+      { what: `${page.url()} to be ${scheme}` });
+  }
+}
