@@ -1,8 +1,9 @@
 // The request budget in Firefox, judged by the replay's log: no rolling minute may hold
-// more than ThreatMiner's 10 requests, however many sections are wanted at once, and a
-// view that closes takes its queued requests with it. Firefox, like Chromium, opens at
-// most six connections to one host, so with slow answers part of a burst waits in its
-// pool and reaches the service seconds after the extension sent it.
+// more than ThreatMiner's 10 requests, however many sections are wanted at once, the
+// blocks scrolled into view go first in the line, and a view that closes takes its queued
+// requests with it. Firefox, like Chromium, opens at most six connections to one host, so
+// with slow answers part of a burst waits in its pool and reaches the service seconds
+// after the extension sent it.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -60,6 +61,40 @@ test('five indicators at once stay within 10 requests in any rolling minute', { 
   // Each section was asked for exactly once: none lost, none extra.
   const wanted = settled.map((s) => `${s.endpoint}|${s.value}|${s.rt}`).sort();
   assert.deepEqual(sent.map(requestKey).sort(), wanted);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('the blocks the user scrolls to go ahead of the rest of the queue', { timeout: 180_000 }, async (t) => {
+  const { replay, browser, pageErrors } = await setup(t);
+  const { page } = await openResults(browser, FIVE.join('\n'));
+  const first = await waitForRequests(replay, LIMIT);
+  // The first minute took the first block and part of the second, whose other
+  // sections wait at the head of the line. The analyst scrolls to the last block.
+  const second = FIVE[1];
+  const last = `article.indicator[data-indicator="${FIVE.at(-1)}"]`;
+  assert.equal(await page.$eval(last, (a) => a.getBoundingClientRect().top > innerHeight), true,
+    'the last block starts out of sight');
+  assert.ok(first.some((e) => e.q === second), 'the second block had a request in the first minute');
+  await page.$eval(last, (a) => a.scrollIntoView({ block: 'end' }));
+  const inView = await page.evaluate(() => [...document.querySelectorAll('article.indicator')]
+    .filter((a) => { const r = a.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; })
+    .map((a) => a.dataset.indicator));
+  assert.ok(!inView.includes(second) && inView.includes(FIVE.at(-1)), `in view: ${inView}`);
+  const waitingInView = (await allSections(page))
+    .filter((s) => inView.includes(s.value) && s.state === 'queued').length;
+  assert.ok(waitingInView >= LIMIT, `the blocks in view wait for a minute's worth: ${waitingInView}`);
+  t.diagnostic(`in view: ${inView.join(', ')}, with ${waitingInView} sections queued`);
+  // The blocks in view say they are first in line, in page order.
+  await waitFor(() => page.evaluate((v) => document.querySelector(
+    `article.indicator[data-indicator="${v}"] section.section[data-state="queued"] .section-status`)
+    ?.textContent.includes('number 1 in line'), inView[0]), {
+    timeout: 15_000, what: `${inView[0]} to be number 1 in line`,
+  });
+  // When the minute is up, the next ten requests are theirs; the second block's rest waits.
+  const sent = await waitForRequests(replay, 2 * LIMIT, { timeout: 90_000 });
+  const next = sent.slice(LIMIT, 2 * LIMIT);
+  assert.ok(next.every((e) => inView.includes(e.q)), describeLog(sent));
+  await screenshot(page, 'budget-in-view-first');
   assert.deepEqual(pageErrors, []);
 });
 
