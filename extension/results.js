@@ -76,7 +76,7 @@ async function main() {
   blocks.slice(0, FIRST_BLOCKS).forEach((block) => addIndicator(list, block.target, planOf(block)));
   performance.mark('tmlookup-first-blocks');
   const modules = loadLater();
-  rememberLookup(label, params, blocks, modules);
+  const remembered = rememberLookup(label, params, blocks, modules);
   for (let i = FIRST_BLOCKS; i < blocks.length;) {
     await yieldToBrowser();
     const until = performance.now() + SLICE_MS;
@@ -86,6 +86,9 @@ async function main() {
   }
   $('#view-actions').addEventListener('click', onViewAction);
   $('#view-actions').hidden = false;
+  // Once the history entry is on its way to the background, closing the
+  // view no longer loses it.
+  await remembered;
   document.body.dataset.state = 'ready';
   // For the tests' speed figure: every block is drawn, before any answer.
   performance.mark('tmlookup-frame-drawn');
@@ -117,23 +120,27 @@ async function wasmModule() {
 }
 
 /**
- * Adds this page to the popup's recent lookups, unless it is a reload or a
+ * Has the background add this page to the popup's recent lookups (the
+ * promise resolves once that is asked), unless it is a reload or a
  * step back or forward. The entry names the indicators (`i=kind:value`),
  * never the text they were found in: a selection may hold far more than
  * its indicators, and the history should keep no more than the lookups.
  */
 function rememberLookup(label, params, blocks, modules) {
   const [nav] = performance.getEntriesByType('navigation');
-  if (nav && nav.type !== 'navigate') return;
+  if (nav && nav.type !== 'navigate') return Promise.resolve();
   let search = location.search;
   if (!params.has('as')) {
     const named = new URLSearchParams();
     for (const { target } of blocks) named.append('i', `${target.kind}:${target.value}`);
     search = '?' + named;
   }
-  modules.then(({ history }) => history.askToRecord(label, 'results.html' + search)).catch((err) => {
-    console.error('[tmlookup] the history was not saved', err);
-  });
+  // Resolves once the message is sent, not when it is answered.
+  return modules.then(({ history }) => {
+    history.askToRecord(label, 'results.html' + search).catch((err) => {
+      console.error('[tmlookup] the history was not saved', err);
+    });
+  }, (err) => console.error('[tmlookup] the history was not saved', err));
 }
 
 /** What the trail calls this page: the value looked up, or the first and a count. */
