@@ -7,15 +7,13 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { setup, screenshot, sectionLocator } from './harness.mjs';
 import {
-  WINDOW_MS, openResults, apiRequests, duplicates, describeLog, allSections,
+  WINDOW_MS, openResults, apiRequests, describeLog, allSections,
   waitForAllSettled, waitForRequests, requestKey,
 } from './harness-queue.mjs';
+import { judgeErrorsNotCached, judgeSharedRequests, statesByRt } from '../shared-queue.mjs';
 
 const VALUE = 'vwrm.com';
 const FIRST_OK = 'article.indicator section.section[data-state="ok"]';
-
-/** `{rt: state}` for the sections of one view, to compare two views of one indicator. */
-const statesByRt = (sections) => Object.fromEntries(sections.map((s) => [s.rt, s.state]));
 
 test('a second view is served from the cache, and refresh asks exactly once', { timeout: 150_000 }, async (t) => {
   const { replay, browser, pageErrors } = await setup(t);
@@ -80,22 +78,14 @@ test('two views wanting the same sections at once share each request', { timeout
       .every((s) => /^Queued: number \d+ in line/.test(s.querySelector('.section-status').textContent)),
     null, { timeout: 10_000, polling: 100 });
   }
-  const queuedA = (await allSections(a.page)).map((s) => s.status);
-  assert.equal(apiRequests(replay).length, 0, 'nothing leaves while the seeded budget is spent');
-  // Shared jobs hold one place in line each: six places, not twelve.
-  assert.ok(queuedA.every((s) => /number [1-6] in line/.test(s)), queuedA.join('\n'));
+  const queued = (await allSections(a.page)).map((s) => s.status);
+  const sentWhileQueued = apiRequests(replay);
 
   // While the six are in flight, a third view asks for the same sections.
   await waitForRequests(replay, 6, { timeout: 20_000 });
   const c = await openResults(browser, VALUE);
   const views = await Promise.all([a, b, c].map((v) => waitForAllSettled(v.page)));
-  for (const v of views) assert.deepEqual(statesByRt(v), statesByRt(views[0]));
-  assert.ok(views[0].every((s) => ['ok', 'empty'].includes(s.state)));
-
-  const sent = apiRequests(replay);
-  assert.equal(sent.length, 6, describeLog(sent));
-  assert.deepEqual(duplicates(sent), {});
-  assert.ok(sent[0].at >= seededAt + WINDOW_MS, 'the first request waited for the seeded budget');
+  judgeSharedRequests({ queued, sentWhileQueued, views, sent: apiRequests(replay), seededAt });
   assert.deepEqual(pageErrors, []);
 });
 
@@ -106,18 +96,13 @@ test('errors are never cached; "no results" answers are', { timeout: 150_000 }, 
   await replay.control({ fault: { mode: 'http500', endpoint: 'domain', rt: 1 } });
 
   const first = await openResults(browser, value);
-  const one = statesByRt(await waitForAllSettled(first.page, { timeout: 60_000 }));
-  assert.deepEqual(one, { 1: 'error', 2: 'empty', 3: 'empty', 4: 'empty', 5: 'empty', 6: 'empty' });
+  const one = await waitForAllSettled(first.page, { timeout: 60_000 });
   t.diagnostic(`first view: ${apiRequests(replay).length} requests (WHOIS tried three times)`);
 
   await replay.control({ fault: null });
   replay.clearLog();
   const second = await openResults(browser, value);
   const two = await waitForAllSettled(second.page, { timeout: 60_000 });
-  assert.deepEqual(statesByRt(two), { 1: 'ok', 2: 'empty', 3: 'empty', 4: 'empty', 5: 'empty', 6: 'empty' });
   // Only the failed section was asked again; the "no results" came from the cache.
-  const sent = apiRequests(replay);
-  assert.deepEqual(sent.map(requestKey), [`domain|${value}|1`], describeLog(sent));
-  for (const s of two.filter((x) => x.rt !== '1')) assert.match(s.status, /from the cache/);
-  assert.doesNotMatch(two[0].status, /from the cache/);
+  judgeErrorsNotCached({ first: one, second: two, sent: apiRequests(replay), value });
 });
