@@ -86,12 +86,12 @@ async function main() {
   }
   $('#view-actions').addEventListener('click', onViewAction);
   $('#view-actions').hidden = false;
-  // Once the history entry is on its way to the background, closing the
-  // view no longer loses it.
-  await remembered;
-  document.body.dataset.state = 'ready';
   // For the tests' speed figure: every block is drawn, before any answer.
   performance.mark('tmlookup-frame-drawn');
+  // Ready once the history entry is on its way to the background too:
+  // closing the view then no longer loses it.
+  await remembered;
+  document.body.dataset.state = 'ready';
   const { access, lookups: port } = await modules;
   msg = (await modules).msg;
   // Sections stay queued until the browser lets us reach ThreatMiner.
