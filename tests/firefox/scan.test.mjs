@@ -99,5 +99,29 @@ test('scanning a report page lists what the command-line finder finds, by kind',
   const results = await newTab(browser, before, extensionUrl('results.html'));
   await waitForSelector(results, 'body[data-state="ready"]');
   assert.deepEqual(await indicatorsOf(results), picks);
+
+  // A page of about 5 MB: the report repeated, each copy ending with a
+  // numbered domain of its own. It comes over in pieces of a million
+  // characters, all asked for at once: every copy must be there, in order.
+  const times = Math.ceil(5_000_000 / text.length);
+  await report.evaluate((n) => {
+    const pre = document.getElementById('report');
+    const one = pre.textContent;
+    pre.textContent = Array.from({ length: n }, (_, i) => `${one}\nseam-${1000 + i}.example.com\n`).join('');
+  }, times);
+  const previous = await popup.evaluate(() => document.body.dataset.scanMs);
+  await popup.bringToFront();
+  await popup.click('#scan-page');
+  await waitFor(() => popup.evaluate((prev) => document.body.dataset.scanMs !== prev, previous),
+    { what: 'the scan of the 5 MB page', timeout: 60_000 });
+  const ms = Number(await popup.evaluate(() => document.body.dataset.scanMs));
+  const chars = await report.evaluate(() => document.getElementById('report').textContent.length);
+  t.diagnostic(`scan of a ${Math.round(chars / 1e6)} MB page: ${ms} ms`);
+  // All of it: the <pre> and a line break on each side.
+  assert.equal(Number(await popup.evaluate(() => document.body.dataset.scanChars)), chars + 2);
+  while (await popup.$('#found button.show-more')) await popup.click('#found button.show-more');
+  const seams = await popup.$$eval('#found li.group[data-group="domain"] li[data-indicator^="seam-"]',
+    (lis) => lis.map((li) => li.dataset.indicator));
+  assert.deepEqual(seams, Array.from({ length: times }, (_, i) => `seam-${1000 + i}.example.com`));
   assert.deepEqual(pageErrors, []);
 });
