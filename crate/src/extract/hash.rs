@@ -1,11 +1,17 @@
 //! Hex digests: MD5, SHA-1, SHA-256, SHA-384 and SHA-512, told apart by
 //! length alone.
 //!
-//! A hex identifier of a digest's length that is not a digest (a click ID
-//! in a query, a folder name) is reported as one; telling them apart would
-//! need the words around the value. Two such identifiers are told apart:
-//! a label of a longer host name (`<hex>.tunnel.example.com`), and a value
-//! labelled as a certificate's serial number.
+//! A hex identifier of a digest's length is not always a digest. These
+//! are told apart and left out:
+//! - a label of a longer host name (`<hex>.tunnel.example.com`);
+//! - a value labelled as a certificate's serial number or as an ID
+//!   (`Serial number:`, `DECRYPTION ID:`, `Victim ID`);
+//! - a query parameter named for a click, a token, a session or a time
+//!   (`&eng_click=<hex>`, `?_ts=<hex>`);
+//! - a folder of a Windows path (`C:\ProgramData\<hex>\x.ocx`).
+//!
+//! Other identifiers (a hex path segment of a URL, which analysis
+//! services' links also use for real digests) are still reported.
 
 use super::domain::{last_label, valid_domain};
 use super::scan::{
@@ -83,7 +89,11 @@ fn digest(cx: &Cx<'_>, start: usize, end: usize) -> Option<Found> {
     }
     let context = line_before(b, start, 48);
     let has = |w: &str| contains_ci(context, w.as_bytes());
-    if host_label(cx.text, start, end) || labelled_serial(context) {
+    if host_label(cx.text, start, end)
+        || labelled_identifier(context)
+        || identifier_parameter(b, start)
+        || (before(b, start) == Some(b'\\') && b.get(end) == Some(&b'\\'))
+    {
         return None;
     }
     let mut found =
@@ -112,8 +122,9 @@ fn digest(cx: &Cx<'_>, start: usize, end: usize) -> Option<Found> {
 }
 
 /// Whether the text before a value labels it a serial number
-/// (`Serial number: `, `serial=`), as a certificate's often is.
-fn labelled_serial(context: &[u8]) -> bool {
+/// (`Serial number: `, `serial=`), as a certificate's often is, or an ID
+/// that a ransom note or a bot gives its victim (`Personal ID:`).
+fn labelled_identifier(context: &[u8]) -> bool {
     let end = context
         .iter()
         .rposition(|c| !b" \t:=`|'\"".contains(c))
@@ -124,9 +135,59 @@ fn labelled_serial(context: &[u8]) -> bool {
         b"serial number",
         b"serialnumber",
         b"serial no",
+        b"decryption id",
+        b"personal id",
+        b"victim id",
+        b"machine id",
+        b"bot id",
+        b"botid",
+        b"hwid",
+        b"campaign id",
+        b"client id",
+        b"user id",
+        b"session id",
+        b"device id",
+        b"guid",
+        b"uuid",
     ]
     .iter()
-    .any(|w| ends_with_ci(label, w))
+    .any(|w| {
+        ends_with_ci(label, w)
+            && !label
+                .len()
+                .checked_sub(w.len() + 1)
+                .is_some_and(|i| label[i].is_ascii_alphanumeric())
+    })
+}
+
+/// Whether the value at `start` is a query parameter's (`?name=` or
+/// `&name=`) whose name says it is a click, a token, a session, a nonce
+/// or a time, none of which is a digest. Other names keep it: analysis
+/// services pass real digests as `?q=`, `?hash=` or `?resource=`.
+fn identifier_parameter(b: &[u8], start: usize) -> bool {
+    if before(b, start) != Some(b'=') {
+        return false;
+    }
+    let eq = start - 1;
+    let mut from = eq;
+    while from > 0
+        && (b[from - 1].is_ascii_alphanumeric() || b"_-.".contains(&b[from - 1]))
+    {
+        from -= 1;
+    }
+    if from == 0 || !b"?&;".contains(&b[from - 1]) {
+        return false;
+    }
+    let name = b[from..eq].to_ascii_lowercase();
+    let name = name.strip_prefix(b"_").unwrap_or(&name);
+    const PARTS: [&[u8]; 4] = [b"click", b"token", b"session", b"nonce"];
+    const NAMES: [&[u8]; 11] = [
+        b"ts", b"sid", b"cid", b"uid", b"guid", b"uuid", b"gclid", b"fbclid",
+        b"msclkid", b"cb", b"state",
+    ];
+    PARTS.iter().any(|w| contains_ci(name, w))
+        || NAMES.contains(&name)
+        || name.starts_with(b"utm_")
 }
 
 /// Whether the hex run `start..end` is one label of a longer host name:
@@ -183,6 +244,18 @@ mod tests {
             format!("x.{md5}.example.com"),
             format!("Serial number: {md5}"),
             format!("serial={md5}"),
+            format!(
+                ">>>> Your personal DECRYPTION ID: {}",
+                md5.to_ascii_uppercase()
+            ),
+            format!("Victim ID {md5}"),
+            format!("https://ads.example.com/c?lptoken=17e2&eng_click={md5}&x=1"),
+            format!("https://x.example.org/billing?_ts={md5}"),
+            format!("https://x.example.org/a?utm_content={md5}"),
+            format!(
+                r"C:\ProgramData\{}\yKQeKcEeweN.ocx",
+                md5.to_ascii_uppercase()
+            ),
         ] {
             assert!(hashes(&text).iter().all(|h| h.0 != Kind::Md5), "{text}");
         }
@@ -191,6 +264,13 @@ mod tests {
             format!("{md5}.zip"),
             format!("{md5}."),
             format!("WinRAR.Incl.Serial.zip | {md5}"),
+            format!("https://www.threatminer.org/sample.aspx?q={md5}"),
+            format!("https://example.com/lookup?hash={md5}&session=1"),
+            format!("https://cdn.example.com/player/ext/20210119/{md5}.exe"),
+            format!("hxxps[:]//panel[.]com/d8/00/23/{md5}.js"),
+            format!(r"C:\Users\Public\{md5}.exe"),
+            format!("Sample ID: {md5}"),
+            format!("hybrid ID: {md5}"),
         ] {
             assert!(hashes(&text).iter().any(|h| h.0 == Kind::Md5), "{text}");
         }
