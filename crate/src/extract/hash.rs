@@ -161,9 +161,10 @@ fn labelled_identifier(context: &[u8]) -> bool {
 }
 
 /// Whether the value at `start` is a query parameter's (`?name=` or
-/// `&name=`) whose name says it is a click, a token, a session, a nonce
-/// or a time, none of which is a digest. Other names keep it: analysis
-/// services pass real digests as `?q=`, `?hash=` or `?resource=`.
+/// `&name=`, also percent-encoded inside another URL: `%26name=`) whose
+/// name says it is a click, a token, a session, a nonce or a time, none of
+/// which is a digest. Other names keep it: analysis services pass real
+/// digests as `?q=`, `?hash=` or `?resource=`.
 fn identifier_parameter(b: &[u8], start: usize) -> bool {
     if before(b, start) != Some(b'=') {
         return false;
@@ -171,15 +172,30 @@ fn identifier_parameter(b: &[u8], start: usize) -> bool {
     let eq = start - 1;
     let mut from = eq;
     while from > 0
-        && (b[from - 1].is_ascii_alphanumeric() || b"_-.".contains(&b[from - 1]))
+        && (b[from - 1].is_ascii_alphanumeric() || b"_-.%".contains(&b[from - 1]))
     {
         from -= 1;
     }
-    if from == 0 || !b"?&;".contains(&b[from - 1]) {
-        return false;
-    }
-    let name = b[from..eq].to_ascii_lowercase();
-    let name = name.strip_prefix(b"_").unwrap_or(&name);
+    let encoded = |at: usize| {
+        [&b"%26"[..], b"%3f", b"%3b"]
+            .iter()
+            .any(|sep| b.len() >= at + 3 && b[at..at + 3].eq_ignore_ascii_case(sep))
+    };
+    // The last separator before the name, plain or encoded.
+    let name_start = (from..eq.saturating_sub(2))
+        .rev()
+        .find(|&at| encoded(at))
+        .map(|at| at + 3);
+    let from = match name_start {
+        Some(at) => at,
+        None if from > 0 && b"?&;".contains(&b[from - 1]) => from,
+        None => return false,
+    };
+    let name = String::from_utf8_lossy(&b[from..eq])
+        .to_ascii_lowercase()
+        .replace("%5f", "_");
+    let name = name.as_bytes();
+    let name = name.strip_prefix(b"_").unwrap_or(name);
     const PARTS: [&[u8]; 4] = [b"click", b"token", b"session", b"nonce"];
     const NAMES: [&[u8]; 11] = [
         b"ts", b"sid", b"cid", b"uid", b"guid", b"uuid", b"gclid", b"fbclid",
@@ -252,6 +268,7 @@ mod tests {
             format!("https://ads.example.com/c?lptoken=17e2&eng_click={md5}&x=1"),
             format!("https://x.example.org/billing?_ts={md5}"),
             format!("https://x.example.org/a?utm_content={md5}"),
+            format!("hxxps[:]//go-thru-3[.]org/Mh?currency=USD%26eng%5Fclick={md5}%26eng%5fcreative=1"),
             format!(
                 r"C:\ProgramData\{}\yKQeKcEeweN.ocx",
                 md5.to_ascii_uppercase()
@@ -266,6 +283,9 @@ mod tests {
             format!("WinRAR.Incl.Serial.zip | {md5}"),
             format!("https://www.threatminer.org/sample.aspx?q={md5}"),
             format!("https://example.com/lookup?hash={md5}&session=1"),
+            format!(
+                "https://a.example/r?u=https%3A%2F%2Fb.example%2Fs%3Fq%3D1%26md5={md5}"
+            ),
             format!("https://cdn.example.com/player/ext/20210119/{md5}.exe"),
             format!("hxxps[:]//panel[.]com/d8/00/23/{md5}.js"),
             format!(r"C:\Users\Public\{md5}.exe"),
