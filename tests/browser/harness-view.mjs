@@ -106,3 +106,19 @@ export async function extractJson(file) {
 export function found(results) {
   return { status_code: '200', status_message: 'Results found.', results };
 }
+
+/**
+ * Grows a report page (its `<pre id="report">`) to about `chars` characters:
+ * the report repeated, each copy ending with a numbered domain of its own.
+ * Returns `{seams, chars}`: those domains in page order, and the `<pre>`'s
+ * length. Takes a page of either driver (playwright-core or puppeteer-core).
+ */
+export async function growReportPage(report, chars = 5_000_000) {
+  return report.evaluate((want) => {
+    const pre = document.getElementById('report');
+    const one = pre.textContent;
+    const seams = Array.from({ length: Math.ceil(want / one.length) }, (_, i) => `seam-${1000 + i}.example.com`);
+    pre.textContent = seams.map((seam) => `${one}\n${seam}\n`).join('');
+    return { seams, chars: pre.textContent.length };
+  }, chars);
+}

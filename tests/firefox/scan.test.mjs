@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { extractJson } from '../browser/harness-view.mjs';
+import { extractJson, growReportPage } from '../browser/harness-view.mjs';
 import {
   setup, startPageServer, scanTab, newTab, extensionUrl, screenshot, waitFor,
   waitForSelector,
@@ -103,12 +103,7 @@ test('scanning a report page lists what the command-line finder finds, by kind',
   // A page of about 5 MB: the report repeated, each copy ending with a
   // numbered domain of its own. It comes over in pieces of a million
   // characters, all asked for at once: every copy must be there, in order.
-  const times = Math.ceil(5_000_000 / text.length);
-  await report.evaluate((n) => {
-    const pre = document.getElementById('report');
-    const one = pre.textContent;
-    pre.textContent = Array.from({ length: n }, (_, i) => `${one}\nseam-${1000 + i}.example.com\n`).join('');
-  }, times);
+  const grown = await growReportPage(report);
   // Cleared first: the two scans could take the same whole number of ms.
   await popup.evaluate(() => delete document.body.dataset.scanMs);
   await popup.bringToFront();
@@ -116,13 +111,12 @@ test('scanning a report page lists what the command-line finder finds, by kind',
   await waitFor(() => popup.evaluate(() => document.body.dataset.scanMs !== undefined),
     { what: 'the scan of the 5 MB page', timeout: 60_000 });
   const ms = Number(await popup.evaluate(() => document.body.dataset.scanMs));
-  const chars = await report.evaluate(() => document.getElementById('report').textContent.length);
-  t.diagnostic(`scan of a ${Math.round(chars / 1e6)} MB page: ${ms} ms`);
+  t.diagnostic(`scan of a ${Math.round(grown.chars / 1e6)} MB page: ${ms} ms`);
   // All of it: the <pre> and a line break on each side.
-  assert.equal(Number(await popup.evaluate(() => document.body.dataset.scanChars)), chars + 2);
+  assert.equal(Number(await popup.evaluate(() => document.body.dataset.scanChars)), grown.chars + 2);
   while (await popup.$('#found button.show-more')) await popup.click('#found button.show-more');
   const seams = await popup.$$eval('#found li.group[data-group="domain"] li[data-indicator^="seam-"]',
     (lis) => lis.map((li) => li.dataset.indicator));
-  assert.deepEqual(seams, Array.from({ length: times }, (_, i) => `seam-${1000 + i}.example.com`));
+  assert.deepEqual(seams, grown.seams);
   assert.deepEqual(pageErrors, []);
 });
