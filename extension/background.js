@@ -353,12 +353,15 @@ api.runtime.onConnect.addListener((port) => {
 /** True when the message comes from one of our own results pages, not from
  * a script we injected into a web page. */
 function fromResultsPage(sender) {
-  return sender.id === api.runtime.id && Boolean(sender.url?.startsWith(api.runtime.getURL('results.html')));
+  return sender.id === api.runtime.id
+    && Boolean(sender.url?.startsWith(api.runtime.getURL('results.html')));
 }
 
 /** True for `{label, url}` the popup can list and open as an entry. */
 function isHistoryEntry(m) {
-  return typeof m.label === 'string' && typeof m.url === 'string' && m.url.startsWith('results.html?');
+  return typeof m.label === 'string'
+    && typeof m.url === 'string'
+    && m.url.startsWith('results.html?');
 }
 
 // History entries are written one after another: each write reads the list

@@ -135,12 +135,11 @@ function rememberLookup(label, params, blocks, modules) {
     for (const { target } of blocks) named.append('i', `${target.kind}:${target.value}`);
     search = '?' + named;
   }
+  const lost = (err) => console.error('[tmlookup] the history was not saved', err);
   // Resolves once the message is sent, not when it is answered.
   return modules.then(({ history }) => {
-    history.askToRecord(label, 'results.html' + search).catch((err) => {
-      console.error('[tmlookup] the history was not saved', err);
-    });
-  }, (err) => console.error('[tmlookup] the history was not saved', err));
+    history.askToRecord(label, 'results.html' + search).catch(lost);
+  }, lost);
 }
 
 /** What the trail calls this page: the value looked up, or the first and a count. */

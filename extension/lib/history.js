@@ -31,6 +31,13 @@ export function askToRecord(label, url) {
   return api.runtime.sendMessage({ type: RECORD_LOOKUP, label, url });
 }
 
+/** Calls `onChange` whenever the history changes, from any page. */
+export function watchHistory(onChange) {
+  api.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && KEY in changes) onChange();
+  });
+}
+
 /** Forgets every entry. */
 export async function clearHistory() {
   await api.storage.local.remove(KEY);
