@@ -16,7 +16,7 @@ const lookupAll = document.getElementById('lookup-all');
 const pickActions = document.getElementById('pick-actions');
 const lookupSelected = document.getElementById('lookup-selected');
 const ready = init();
-// The last page scanned: `{tabId, text}`, for highlighting.
+// The last page scanned: `{tabId, pieces}` (its text), for highlighting.
 let lastScan = null;
 // Everything listed last, `[{kind, value, …}]`, shown or not yet: "Look up
 // all" and a group's "Look up these" take their values from here.
@@ -34,11 +34,13 @@ const MORE_PER_CLICK = 200;
 const READ_SLICE_MS = 15;
 // The read text comes back in pieces of at most this many characters, one
 // injection each: the browser copies an injection's result on the page's
-// main thread, and 5 MB in one piece stalled the page for over 80 ms.
-const READ_PIECE_CHARS = 1 << 20;
+// main thread, and 5 MB in one piece stalled the page for over 80 ms. The
+// popup searches each piece as it arrives; pieces of a million characters
+// kept it waiting longer for the first (about 15 ms more a scan).
+const READ_PIECE_CHARS = 1 << 19;
 
-// The page text a scan reads at most: enough for any report, and well under
-// the finder's own limit, so a huge page costs a bounded copy.
+// The page text a scan reads at most: enough for any report. Each piece is
+// well under the finder's own limit, so only this cut ever applies.
 const MAX_PAGE_CHARS = 50_000_000;
 
 // Say at once when the browser keeps the extension from ThreatMiner.
@@ -115,10 +117,11 @@ async function tabToScan() {
 
 /**
  * Runs in the page: reads its text, cut at `max` characters, into pieces of
- * at most `pieceChars` that it keeps in the extension's isolated world under
- * `key` for {@link takePiece}; returns `{pieces, ms, longest}` (how many,
- * the time it took in the page, and its longest stretch without letting the
- * page run).
+ * at most `pieceChars`, each ending at a line break where there is one. It
+ * keeps them in the extension's isolated world under `key`, where
+ * {@link takePiece} hands each over as soon as it is cut, while the read
+ * goes on. Returns `{pieces, ms, longest}`: how many, the time it took in
+ * the page, and its longest stretch without letting the page run.
  *
  * It reads the text nodes rather than `innerText`, which makes the browser
  * lay out the whole page first (over a second for a page of a few MB, all
@@ -142,136 +145,217 @@ async function pageText(max, sliceMs, pieceChars, key) {
     channel.port1.onmessage = () => resolve();
     channel.port2.postMessage(null);
   });
+  // Shared with takePiece, which may have run first and made it.
+  if (globalThis.tmPageText?.key !== key) {
+    globalThis.tmPageText = { key, pieces: [], done: false, waiting: [] };
+  }
+  const kept = globalThis.tmPageText;
+  const wake = () => {
+    const waiting = kept.waiting;
+    kept.waiting = [];
+    for (const resolve of waiting) resolve();
+  };
   const started = performance.now();
   let sliceStart = started;
   let longest = 0;
   const root = document.body;
-  const pieces = [];
   let parts = [];
-  // Characters read, and of those already joined into pieces.
+  // Characters read, and of those not yet in pieces.
   let length = 0;
-  let inPieces = 0;
-  const add = (text) => {
-    parts.push(text);
-    length += text.length;
+  let loose = 0;
+  // Where a piece of `text` ends: after the last line break within
+  // `pieceChars`, or failing that the last space, so that each piece can be
+  // searched on its own; a hard cut only in a run of over half a piece
+  // with neither.
+  const pieceEnd = (text) => {
+    if (text.length <= pieceChars) return text.length;
+    for (const sep of ['\n', ' ']) {
+      const at = text.lastIndexOf(sep, pieceChars - 1);
+      if (at >= pieceChars / 2) return at + 1;
+    }
+    return pieceChars;
   };
-  // Joins the parts read so far into pieces; the last one may be short.
+  // Moves the text read so far into pieces; all of it at the end, else
+  // only whole pieces.
   const cut = (all) => {
     let text = parts.join('');
-    while (text.length >= pieceChars || (all && text.length > 0)) {
-      pieces.push(text.slice(0, pieceChars));
-      inPieces += Math.min(pieceChars, text.length);
-      text = text.slice(pieceChars);
+    while (text.length > pieceChars || (all && text.length > 0)) {
+      const end = pieceEnd(text);
+      kept.pieces.push(text.slice(0, end));
+      text = text.slice(end);
     }
     parts = text ? [text] : [];
+    loose = text.length;
+    wake();
   };
-  let node = root?.firstChild ?? null;
-  let visited = 0;
-  while (node && length < max) {
-    if (node.nodeType === Node.TEXT_NODE) {
-      add(node.data);
-    } else if (node.nodeType === Node.ELEMENT_NODE && !SKIP.has(node.localName) && !node.hidden) {
-      if (BLOCKS.has(node.localName)) add('\n');
-      if (node.firstChild) {
-        node = node.firstChild;
-        continue;
+  const add = (text) => {
+    if (length + text.length > max) {
+      // The last text read ends at the line break before `max`.
+      const room = text.slice(0, max - length);
+      text = room.slice(0, room.lastIndexOf('\n') + 1);
+      length = max;
+    } else {
+      length += text.length;
+    }
+    parts.push(text);
+    loose += text.length;
+    if (loose > pieceChars) cut(false);
+  };
+  try {
+    let node = root?.firstChild ?? null;
+    let visited = 0;
+    while (node && length < max) {
+      if (node.nodeType === Node.TEXT_NODE) {
+        add(node.data);
+      } else if (node.nodeType === Node.ELEMENT_NODE && !SKIP.has(node.localName) && !node.hidden) {
+        if (BLOCKS.has(node.localName)) add('\n');
+        if (node.firstChild) {
+          node = node.firstChild;
+          continue;
+        }
+      }
+      // On to the next sibling, closing the blocks climbed out of.
+      while (node && node !== root && !node.nextSibling) {
+        node = node.parentNode;
+        if (node && node !== root && BLOCKS.has(node.localName)) add('\n');
+      }
+      // A node taken out of the page while the reader yielded has no
+      // parent: the read ends there.
+      node = node && node !== root ? node.nextSibling : null;
+      if ((++visited & 511) === 0 && performance.now() - sliceStart > sliceMs) {
+        longest = Math.max(longest, performance.now() - sliceStart);
+        await yieldToPage();
+        sliceStart = performance.now();
       }
     }
-    // On to the next sibling, closing the blocks climbed out of.
-    while (node && node !== root && !node.nextSibling) {
-      node = node.parentNode;
-      if (node && node !== root && BLOCKS.has(node.localName)) add('\n');
-    }
-    // A node taken out of the page while the reader yielded has no parent:
-    // the read ends there.
-    node = node && node !== root ? node.nextSibling : null;
-    if ((++visited & 511) === 0 && performance.now() - sliceStart > sliceMs) {
-      if (length - inPieces >= pieceChars) cut(false);
-      longest = Math.max(longest, performance.now() - sliceStart);
-      await yieldToPage();
-      sliceStart = performance.now();
-    }
+    cut(true);
+  } finally {
+    kept.done = true;
+    wake();
   }
-  cut(true);
-  // The last piece ends where `max` does.
-  let over = length - max;
-  while (over > 0 && pieces.length) {
-    const last = pieces.pop();
-    if (last.length > over) pieces.push(last.slice(0, last.length - over));
-    over -= last.length;
-  }
-  globalThis.tmPageText = { key, pieces };
   const ended = performance.now();
-  return { pieces: pieces.length, ms: ended - started, longest: Math.max(longest, ended - sliceStart) };
+  return { pieces: kept.pieces.length, ms: ended - started, longest: Math.max(longest, ended - sliceStart) };
 }
 
-/** Runs in the page: hands over piece `i` that {@link pageText} kept under
- * `key`, and forgets the text once every piece has been taken, in any
- * order. */
-function takePiece(key, i) {
+/**
+ * Runs in the page: hands over piece `i` that {@link pageText} keeps under
+ * `key`, waiting until it is cut; null once the read has ended with fewer
+ * pieces, or when the piece was taken before. The text is forgotten piece
+ * by piece as it is taken.
+ */
+async function takePiece(key, i) {
+  if (globalThis.tmPageText?.key !== key) {
+    globalThis.tmPageText = { key, pieces: [], done: false, waiting: [] };
+  }
   const kept = globalThis.tmPageText;
-  if (kept?.key !== key) return null;
+  while (i >= kept.pieces.length && !kept.done) {
+    await new Promise((resolve) => kept.waiting.push(resolve));
+  }
   const piece = kept.pieces[i] ?? null;
   kept.pieces[i] = null;
-  if (kept.pieces.every((p) => p === null)) delete globalThis.tmPageText;
   return piece;
 }
 
-/** The text of tab `tabId`, read as {@link pageText} says: `{text, pageMs, longest}`. */
-async function readTab(tabId) {
+/**
+ * The text of tab `tabId`, read as {@link pageText} says, in pieces:
+ * `{pieces, pageMs, longest}`. `onPiece(i, piece)` is called with each
+ * piece as it arrives, while the page is still being read.
+ */
+async function readTab(tabId, onPiece) {
   const key = crypto.randomUUID();
   const run = async (func, args) => {
     const [injection] = await api.scripting.executeScript({ target: { tabId }, func, args });
     return injection?.result;
   };
-  const read = await run(pageText, [MAX_PAGE_CHARS, READ_SLICE_MS, READ_PIECE_CHARS, key]);
-  // Every piece is asked for at once: the page hands over the next while
-  // the ones before are still on their way here. One at a time took about
-  // 60 ms longer on a 5 MB page.
-  const pieces = await Promise.all(
-    Array.from({ length: read?.pieces ?? 0 }, (_, i) => run(takePiece, [key, i])),
-  );
-  if (pieces.some((piece) => typeof piece !== 'string')) {
+  const reading = run(pageText, [MAX_PAGE_CHARS, READ_SLICE_MS, READ_PIECE_CHARS, key]);
+  const pieces = [];
+  let next = 0;
+  // Asks for the pieces in order until one is past the end; two callers
+  // keep a second request on its way while the first piece travels.
+  const take = async () => {
+    for (;;) {
+      const i = next++;
+      const piece = await run(takePiece, [key, i]);
+      if (typeof piece !== 'string') return;
+      pieces[i] = piece;
+      onPiece(i, piece);
+    }
+  };
+  const [read] = await Promise.all([reading, take(), take()]);
+  // Array.from: a piece that never came is a hole, which some() skips.
+  if (pieces.length !== read?.pieces || Array.from(pieces).some((piece) => typeof piece !== 'string')) {
     throw new Error('the page changed while it was read');
   }
-  return { text: pieces.join(''), pageMs: read?.ms, longest: read?.longest };
+  return { pieces, pageMs: read?.ms, longest: read?.longest };
 }
 
-// Speed: a 5 MB page takes about 280 ms from click to list on the test
-// machine (reading it 145 ms, the finder 105 ms), over the 200 ms aimed
-// for. Finding each piece as it arrives, or sending the pieces over a
-// port, was no faster: the popup's one thread receives the pieces and runs
-// the finder, and a port made the page stall while it sent. The page
-// itself is never held for more than about 30 ms at a time
-// (scripts/bench-view).
+// Speed (scripts/bench-view): a 5 MB page took 220–245 ms from click to
+// list on the test machine when the popup read it whole and then searched
+// it. Searching each piece as it arrives, while the page is still being
+// read, brought that to 190–200 ms in the same runs; the first scan of a
+// freshly opened popup takes about 330 ms, before the engine has
+// optimised the core. The page itself is never held for more than about
+// 30 ms at a time.
 async function scanPage() {
   await ready;
   const tabId = await tabToScan();
   say('Reading the page…');
   const started = performance.now();
-  const { text, pageMs, longest } = await readTab(tabId);
-  const read = performance.now();
-  const scan = core.targets(text);
+  // Each piece is searched as it comes and counted into one set, in the
+  // pieces' order; a piece can be searched alone because no indicator runs
+  // over a line break, and a label counts on its own line.
+  const set = new core.TargetSet();
+  let targets;
+  let pieces;
+  let pageMs;
+  let longest;
+  let read;
+  let searching = 0;
+  let open = true;
+  try {
+    const waiting = [];
+    let next = 0;
+    ({ pieces, pageMs, longest } = await readTab(tabId, (i, piece) => {
+      // A piece still on its way when the read failed is not wanted.
+      if (!open) return;
+      waiting[i] = piece;
+      for (; waiting[next] !== undefined; next++) {
+        const t0 = performance.now();
+        set.add(waiting[next]);
+        searching += performance.now() - t0;
+        waiting[next] = null;
+      }
+    }));
+    read = performance.now();
+    ({ targets } = set.result());
+  } finally {
+    open = false;
+    set.free();
+  }
   const searched = performance.now();
-  lastScan = { tabId, text };
-  showFound(scan.targets, text, showGroups);
+  const chars = pieces.reduce((n, piece) => n + piece.length, 0);
+  lastScan = { tabId, pieces };
+  // The text itself is only quoted when nothing was found.
+  showFound(targets, targets.length ? '' : pieces.join(''), showGroups);
   const drawn = performance.now();
   // Where the time went, for scripts/bench-view: reading the page (the
-  // injection, the walk in the page and the text's trip here), finding,
-  // drawing the list.
+  // injection, the walk in the page and the text's trip here, with the
+  // pieces searched meanwhile), of that the searching, listing the targets
+  // found, drawing the list.
   Object.assign(document.body.dataset, {
     scanReadMs: (read - started).toFixed(1),
     scanPageMs: Number(pageMs ?? NaN).toFixed(1),
     scanPageLongestMs: Number(longest ?? NaN).toFixed(1),
-    scanFindMs: (searched - read).toFixed(1),
+    scanFindMs: searching.toFixed(1),
+    scanListMs: (searched - read).toFixed(1),
     scanRenderMs: (drawn - searched).toFixed(1),
-    scanChars: String(text.length),
+    scanChars: String(chars),
   });
   const ms = Math.round(drawn - started);
   document.body.dataset.scanMs = String(ms);
-  if (scan.targets.length === 0) return;
-  const cut = text.length >= MAX_PAGE_CHARS || scan.truncated;
-  say(`${scan.targets.length} indicators on this page${cut ? ' (the page is longer than the scan reads; only its start was searched)' : ''}.`);
+  if (targets.length === 0) return;
+  const cut = chars >= MAX_PAGE_CHARS;
+  say(`${targets.length} indicators on this page${cut ? ' (the page is longer than the scan reads; only its start was searched)' : ''}.`);
   pickActions.hidden = false;
   updatePicked();
 }
@@ -289,7 +373,7 @@ document.getElementById('highlight').addEventListener('click', () => {
 async function highlight() {
   if (!lastScan) return;
   const byValue = new Map();
-  for (const m of core.extract(lastScan.text).indicators) {
+  for (const m of core.extract(lastScan.pieces.join('')).indicators) {
     if (m.derived_from != null) continue;
     const key = `${m.kind}:${m.value}`;
     if (!byValue.has(key)) {

@@ -122,3 +122,24 @@ export async function growReportPage(report, chars = 5_000_000) {
     return { seams, chars: pre.textContent.length };
   }, chars);
 }
+
+/**
+ * Fills a report page's `<pre id="report">` with about a million characters
+ * of prose lines and one domain that starts 10 characters before character
+ * `at` of the text a page scan reads (which has a line break before the
+ * `<pre>`): a reader that cut its pieces at exactly `at` characters would
+ * split the domain in two. Returns the domain. Takes a page of either
+ * driver.
+ */
+export async function straddlePage(report, at = 1 << 19) {
+  return report.evaluate((cutAt) => {
+    const line = 'the loader then sleeps and checks in again later\n';
+    const domain = 'straddle-check.example.com';
+    const start = cutAt - 10 - 1;
+    const before = line.repeat(Math.floor(start / line.length));
+    const text = `${before}${' '.repeat(start - before.length)}${domain}\n${line.repeat(Math.ceil(cutAt / line.length))}`;
+    document.getElementById('report').textContent = text;
+    if (text.indexOf(domain) !== start) throw new Error('the domain is not where it should be');
+    return domain;
+  }, at);
+}

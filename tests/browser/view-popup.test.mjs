@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setup, openExtensionPage, pageOpenedBy, screenshot, startPageServer } from './harness.mjs';
-import { extractJson, growReportPage } from './harness-view.mjs';
+import { extractJson, growReportPage, straddlePage } from './harness-view.mjs';
 
 const REPORT = 'eset+malware-ioc/nukesped_lazarus__README.adoc';
 
@@ -121,8 +121,8 @@ test('scanning a report page lists what the command-line finder finds, by kind',
   const ms = Number(await popup.evaluate(() => document.body.dataset.scanMs));
   t.diagnostic(`scan of a ${Math.round(grown.chars / 1e6)} MB page: ${ms} ms`);
   assert.ok(ms < 30_000, `the scan took ${ms} ms`);
-  // The page comes over in pieces of a million characters: all of it (the
-  // <pre> and a line break on each side), and in order.
+  // The page comes over in pieces: all of it (the <pre> and a line break
+  // on each side), and in order.
   assert.equal(Number(await popup.evaluate(() => document.body.dataset.scanChars)), grown.chars + 2);
   for (let more = popup.locator('#found button.show-more'); await more.count() > 0;) {
     await more.first().click();
@@ -130,6 +130,24 @@ test('scanning a report page lists what the command-line finder finds, by kind',
   const seams = await popup.locator('#found li.group[data-group="domain"] li[data-indicator^="seam-"]')
     .evaluateAll((lis) => lis.map((li) => li.dataset.indicator));
   assert.deepEqual(seams, grown.seams);
+
+  // The pieces end at line breaks: a domain across the first piece's
+  // length comes over whole, not as two values.
+  const domain = await straddlePage(report);
+  await popup.evaluate(() => delete document.body.dataset.scanMs);
+  await popup.getByRole('button', { name: 'Scan this page' }).click();
+  await popup.waitForFunction(() => document.body.dataset.scanMs !== undefined, null, { timeout: 60_000 });
+  const listed = await popup.locator('#found li.group[data-group="domain"] li[data-indicator]')
+    .evaluateAll((lis) => lis.map((li) => li.dataset.indicator));
+  assert.deepEqual(listed, [domain]);
+
+  // A page with nothing to find says so, quoting its start.
+  await report.evaluate(() => { document.getElementById('report').textContent = 'Nothing but prose here.'; });
+  await popup.evaluate(() => delete document.body.dataset.scanMs);
+  await popup.getByRole('button', { name: 'Scan this page' }).click();
+  await popup.waitForFunction(() => document.body.dataset.scanMs !== undefined, null, { timeout: 60_000 });
+  assert.match(await popup.locator('#message').innerText(), /No indicators found in: “Nothing but prose here\.”/);
+  assert.equal(await popup.locator('#found li').count(), 0);
   assert.deepEqual(pageErrors, []);
 });
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { extractJson, growReportPage } from '../browser/harness-view.mjs';
+import { extractJson, growReportPage, straddlePage } from '../browser/harness-view.mjs';
 import {
   setup, startPageServer, scanTab, newTab, extensionUrl, screenshot, waitFor,
   waitForSelector,
@@ -101,8 +101,8 @@ test('scanning a report page lists what the command-line finder finds, by kind',
   assert.deepEqual(await indicatorsOf(results), picks);
 
   // A page of about 5 MB: the report repeated, each copy ending with a
-  // numbered domain of its own. It comes over in pieces of a million
-  // characters, all asked for at once: every copy must be there, in order.
+  // numbered domain of its own. It comes over in pieces, searched as they
+  // arrive: every copy must be there, in order.
   const grown = await growReportPage(report);
   // Cleared first: the two scans could take the same whole number of ms.
   await popup.evaluate(() => delete document.body.dataset.scanMs);
@@ -118,5 +118,27 @@ test('scanning a report page lists what the command-line finder finds, by kind',
   const seams = await popup.$$eval('#found li.group[data-group="domain"] li[data-indicator^="seam-"]',
     (lis) => lis.map((li) => li.dataset.indicator));
   assert.deepEqual(seams, grown.seams);
+
+  // The pieces end at line breaks: a domain across the first piece's
+  // length comes over whole, not as two values.
+  const domain = await straddlePage(report);
+  await popup.evaluate(() => delete document.body.dataset.scanMs);
+  await popup.bringToFront();
+  await popup.click('#scan-page');
+  await waitFor(() => popup.evaluate(() => document.body.dataset.scanMs !== undefined),
+    { what: 'the scan of the page with a domain across a piece boundary', timeout: 60_000 });
+  const listed = await popup.$$eval('#found li.group[data-group="domain"] li[data-indicator]',
+    (lis) => lis.map((li) => li.dataset.indicator));
+  assert.deepEqual(listed, [domain]);
+
+  // A page with nothing to find says so, quoting its start.
+  await report.evaluate(() => { document.getElementById('report').textContent = 'Nothing but prose here.'; });
+  await popup.evaluate(() => delete document.body.dataset.scanMs);
+  await popup.bringToFront();
+  await popup.click('#scan-page');
+  await waitFor(() => popup.evaluate(() => document.body.dataset.scanMs !== undefined),
+    { what: 'the scan of a page with nothing to find', timeout: 60_000 });
+  assert.match(await popup.$eval('#message', (m) => m.textContent), /No indicators found in: “Nothing but prose here\.”/);
+  assert.equal(await popup.$$eval('#found li', (lis) => lis.length), 0);
   assert.deepEqual(pageErrors, []);
 });

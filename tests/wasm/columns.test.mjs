@@ -95,3 +95,25 @@ test('targets() of text with no indicator is an empty list', () => {
     assert.deepEqual(core.targets(text), { targets: [], truncated: false, scanned_bytes: Buffer.byteLength(text) });
   }
 });
+
+test('a TargetSet fed the text in pieces cut at line breaks gives targets() of the whole', () => {
+  const whole = core.targets(sample);
+  const set = new core.TargetSet();
+  try {
+    // Pieces of at most 16 KB, each ending after a line break.
+    let pieces = 0;
+    for (let at = 0; at < sample.length; pieces++) {
+      let end = Math.min(sample.length, at + 16_384);
+      const lineEnd = sample.lastIndexOf('\n', end - 1);
+      if (end < sample.length && lineEnd >= at) end = lineEnd + 1;
+      set.add(sample.slice(at, end));
+      at = end;
+    }
+    assert.ok(pieces > 10, `only ${pieces} pieces`);
+    const pieced = set.result();
+    assert.deepEqual(pieced.targets, whole.targets);
+    assert.equal(pieced.scanned_bytes, whole.scanned_bytes);
+  } finally {
+    set.free();
+  }
+});

@@ -68,21 +68,26 @@ pub fn extract(text: &str) -> Result<JsValue, JsValue> {
             scanned_bytes: found.scanned_bytes,
         });
     };
-    result_object(("indicators", indicators), &found)
+    result_object(
+        ("indicators", indicators),
+        found.truncated,
+        found.scanned_bytes,
+    )
 }
 
 /// `{<list>, truncated, scanned_bytes}`, the list under the key that
 /// [`extract`] or [`targets`] gives it.
 fn result_object(
     list: (&str, JsValue),
-    found: &Extraction,
+    truncated: bool,
+    scanned_bytes: usize,
 ) -> Result<JsValue, JsValue> {
     let out = js_sys::Object::new();
     let set =
         |key: &str, value: &JsValue| js_sys::Reflect::set(&out, &key.into(), value);
     set(list.0, &list.1)?;
-    set("truncated", &found.truncated.into())?;
-    set("scanned_bytes", &(found.scanned_bytes as f64).into())?;
+    set("truncated", &truncated.into())?;
+    set("scanned_bytes", &(scanned_bytes as f64).into())?;
     Ok(out.into())
 }
 
@@ -115,22 +120,91 @@ fn one() -> usize {
 /// are empty (the defaults [`Target`] reads back).
 #[wasm_bindgen]
 pub fn targets(text: &str) -> Result<JsValue, JsValue> {
-    #[derive(Serialize)]
-    struct Out<'a> {
-        targets: Vec<TargetView<'a>>,
-        truncated: bool,
-        scanned_bytes: usize,
+    let mut set = TargetSet::new();
+    set.add(text);
+    set.result()
+}
+
+/// The targets of a text that comes in pieces, as [`targets`] gives them
+/// for the whole: a page scan [`add`](TargetSet::add)s each piece of the
+/// page as it arrives, in order, and the set counts the values as it goes.
+/// A piece must end where no indicator runs on, at a line break.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct TargetSet {
+    // An index by (kind, value) in order of first appearance: a page scan
+    // can hold tens of thousands of distinct values, and a linear search
+    // per match made this quadratic. foldhash rather than the default
+    // SipHash, which took a fifth of the time of a scan; it is still seeded
+    // per instance, so a page cannot choose values that collide.
+    seen: indexmap::IndexMap<(Kind, String), Tally, foldhash::fast::RandomState>,
+    truncated: bool,
+    scanned_bytes: usize,
+}
+
+/// How often a target was seen, and what its first match said of it.
+struct Tally {
+    count: usize,
+    alternatives: Vec<Kind>,
+    also: Vec<&'static str>,
+}
+
+#[wasm_bindgen]
+impl TargetSet {
+    /// An empty set.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> TargetSet {
+        TargetSet::default()
     }
-    let found = find(text);
-    let list = targets_of(&found);
-    let Some(packed) = pack_targets(&list) else {
-        return to_js_bulk(&Out {
-            targets: list,
-            truncated: found.truncated,
-            scanned_bytes: found.scanned_bytes,
-        });
-    };
-    result_object(("targets", packed), &found)
+
+    /// Finds the indicators in `text`, the next piece, and counts them in.
+    pub fn add(&mut self, text: &str) {
+        let found = find(text);
+        self.truncated |= found.truncated;
+        self.scanned_bytes += found.scanned_bytes;
+        for m in found.indicators {
+            if m.derived_from.is_some() {
+                continue;
+            }
+            self.seen
+                .entry((m.kind, m.value))
+                .and_modify(|t| t.count += 1)
+                .or_insert(Tally {
+                    count: 1,
+                    alternatives: m.alternatives,
+                    also: m.also,
+                });
+        }
+    }
+
+    /// `{targets, truncated, scanned_bytes}` of all the pieces added.
+    pub fn result(&self) -> Result<JsValue, JsValue> {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            targets: Vec<TargetView<'a>>,
+            truncated: bool,
+            scanned_bytes: usize,
+        }
+        let list: Vec<TargetView<'_>> = self
+            .seen
+            .iter()
+            .map(|((kind, value), t)| TargetView {
+                kind: *kind,
+                value,
+                count: t.count,
+                alternatives: &t.alternatives,
+                also: &t.also,
+            })
+            .collect();
+        let Some(packed) = pack_targets(&list) else {
+            return to_js_bulk(&Out {
+                targets: list,
+                truncated: self.truncated,
+                scanned_bytes: self.scanned_bytes,
+            });
+        };
+        result_object(("targets", packed), self.truncated, self.scanned_bytes)
+    }
 }
 
 // Builds the result objects on the JS side from columns: the strings as
@@ -306,31 +380,6 @@ struct TargetView<'a> {
 
 fn is_one(n: &usize) -> bool {
     *n == 1
-}
-
-fn targets_of(found: &Extraction) -> Vec<TargetView<'_>> {
-    // An index by (kind, value): a page scan can hold tens of thousands of
-    // distinct values, and a linear search per match made this quadratic.
-    // foldhash rather than the default SipHash, which took a fifth of the
-    // time of a scan; it is still seeded per instance, so a page cannot
-    // choose values that collide.
-    let mut index: foldhash::HashMap<(Kind, &str), usize> =
-        foldhash::HashMap::default();
-    let mut out: Vec<TargetView<'_>> = Vec::new();
-    for m in found.indicators.iter().filter(|m| m.derived_from.is_none()) {
-        let slot = *index.entry((m.kind, &m.value)).or_insert_with(|| {
-            out.push(TargetView {
-                kind: m.kind,
-                value: &m.value,
-                count: 0,
-                alternatives: &m.alternatives,
-                also: &m.also,
-            });
-            out.len() - 1
-        });
-        out[slot].count += 1;
-    }
-    out
 }
 
 /// Reads `kind:value` strings (the results page's `i=` parameters); those
