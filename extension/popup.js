@@ -91,8 +91,12 @@ function say(text) {
 
 // --- Scanning a page ---------------------------------------------------------
 
-document.getElementById('scan-page').addEventListener('click', () => {
-  scanPage().catch((err) => {
+const scanButton = document.getElementById('scan-page');
+scanButton.addEventListener('click', () => {
+  // One scan at a time: a click while one runs is ignored.
+  if (scanButton.getAttribute('aria-disabled') === 'true') return;
+  scanButton.setAttribute('aria-disabled', 'true');
+  scanPage().finally(() => scanButton.removeAttribute('aria-disabled')).catch((err) => {
     say(`This page cannot be scanned: ${err?.message ?? err}. Browser pages and the web store are closed to extensions; select text there and paste it above.`);
   });
 });
@@ -145,11 +149,12 @@ async function pageText(max, sliceMs, pieceChars, key) {
     channel.port1.onmessage = () => resolve();
     channel.port2.postMessage(null);
   });
-  // Shared with takePiece, which may have run first and made it.
-  if (globalThis.tmPageText?.key !== key) {
-    globalThis.tmPageText = { key, pieces: [], done: false, waiting: [] };
-  }
-  const kept = globalThis.tmPageText;
+  // Shared with takePiece, which may have run first and made it. Each scan
+  // has its own: two scans of one page never mix. A scan's entry stays
+  // when it is done, its text gone, so that a late request is answered.
+  const reads = (globalThis.tmPageText ??= new Map());
+  if (!reads.has(key)) reads.set(key, { pieces: [], done: false, waiting: [] });
+  const kept = reads.get(key);
   const wake = () => {
     const waiting = kept.waiting;
     kept.waiting = [];
@@ -244,10 +249,9 @@ async function pageText(max, sliceMs, pieceChars, key) {
  * by piece as it is taken.
  */
 async function takePiece(key, i) {
-  if (globalThis.tmPageText?.key !== key) {
-    globalThis.tmPageText = { key, pieces: [], done: false, waiting: [] };
-  }
-  const kept = globalThis.tmPageText;
+  const reads = (globalThis.tmPageText ??= new Map());
+  if (!reads.has(key)) reads.set(key, { pieces: [], done: false, waiting: [] });
+  const kept = reads.get(key);
   while (i >= kept.pieces.length && !kept.done) {
     await new Promise((resolve) => kept.waiting.push(resolve));
   }
