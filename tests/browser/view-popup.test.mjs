@@ -114,10 +114,7 @@ test('scanning a report page lists what the command-line finder finds, by kind',
   // A page of about 5 MB: the report repeated. The time is the popup's own
   // measure, from asking for the text to the list drawn.
   const grown = await growReportPage(report);
-  // Cleared first: the two scans could take the same whole number of ms.
-  await popup.evaluate(() => delete document.body.dataset.scanMs);
-  await popup.getByRole('button', { name: 'Scan this page' }).click();
-  await popup.waitForFunction(() => document.body.dataset.scanMs !== undefined, null, { timeout: 60_000 });
+  await scanAgain(popup);
   const ms = Number(await popup.evaluate(() => document.body.dataset.scanMs));
   t.diagnostic(`scan of a ${Math.round(grown.chars / 1e6)} MB page: ${ms} ms`);
   assert.ok(ms < 30_000, `the scan took ${ms} ms`);
@@ -134,18 +131,14 @@ test('scanning a report page lists what the command-line finder finds, by kind',
   // The pieces end at line breaks: a domain across the first piece's
   // length comes over whole, not as two values.
   const domain = await straddlePage(report);
-  await popup.evaluate(() => delete document.body.dataset.scanMs);
-  await popup.getByRole('button', { name: 'Scan this page' }).click();
-  await popup.waitForFunction(() => document.body.dataset.scanMs !== undefined, null, { timeout: 60_000 });
+  await scanAgain(popup);
   const listed = await popup.locator('#found li.group[data-group="domain"] li[data-indicator]')
     .evaluateAll((lis) => lis.map((li) => li.dataset.indicator));
   assert.deepEqual(listed, [domain]);
 
   // A page with nothing to find says so, quoting its start.
   await report.evaluate(() => { document.getElementById('report').textContent = 'Nothing but prose here.'; });
-  await popup.evaluate(() => delete document.body.dataset.scanMs);
-  await popup.getByRole('button', { name: 'Scan this page' }).click();
-  await popup.waitForFunction(() => document.body.dataset.scanMs !== undefined, null, { timeout: 60_000 });
+  await scanAgain(popup);
   assert.match(await popup.locator('#message').innerText(), /No indicators found in: “Nothing but prose here\.”/);
   assert.equal(await popup.locator('#found li').count(), 0);
   assert.deepEqual(pageErrors, []);
@@ -202,3 +195,11 @@ test('the popup keeps a short history of lookups, and clears it', { timeout: 120
   assert.equal(await popup.locator('#recent').isHidden(), true, 'the history stays cleared');
   assert.deepEqual(pageErrors, []);
 });
+
+/** Scans the popup's tab again and waits for the scan to end. */
+async function scanAgain(popup) {
+  // Cleared first: two scans can take the same whole number of ms.
+  await popup.evaluate(() => delete document.body.dataset.scanMs);
+  await popup.getByRole('button', { name: 'Scan this page' }).click();
+  await popup.waitForFunction(() => document.body.dataset.scanMs !== undefined, null, { timeout: 60_000 });
+}

@@ -104,12 +104,7 @@ test('scanning a report page lists what the command-line finder finds, by kind',
   // numbered domain of its own. It comes over in pieces, searched as they
   // arrive: every copy must be there, in order.
   const grown = await growReportPage(report);
-  // Cleared first: the two scans could take the same whole number of ms.
-  await popup.evaluate(() => delete document.body.dataset.scanMs);
-  await popup.bringToFront();
-  await popup.click('#scan-page');
-  await waitFor(() => popup.evaluate(() => document.body.dataset.scanMs !== undefined),
-    { what: 'the scan of the 5 MB page', timeout: 60_000 });
+  await scanAgain(popup, 'the scan of the 5 MB page');
   const ms = Number(await popup.evaluate(() => document.body.dataset.scanMs));
   t.diagnostic(`scan of a ${Math.round(grown.chars / 1e6)} MB page: ${ms} ms`);
   // All of it: the <pre> and a line break on each side.
@@ -122,23 +117,24 @@ test('scanning a report page lists what the command-line finder finds, by kind',
   // The pieces end at line breaks: a domain across the first piece's
   // length comes over whole, not as two values.
   const domain = await straddlePage(report);
-  await popup.evaluate(() => delete document.body.dataset.scanMs);
-  await popup.bringToFront();
-  await popup.click('#scan-page');
-  await waitFor(() => popup.evaluate(() => document.body.dataset.scanMs !== undefined),
-    { what: 'the scan of the page with a domain across a piece boundary', timeout: 60_000 });
+  await scanAgain(popup, 'the scan of the page with a domain across a piece boundary');
   const listed = await popup.$$eval('#found li.group[data-group="domain"] li[data-indicator]',
     (lis) => lis.map((li) => li.dataset.indicator));
   assert.deepEqual(listed, [domain]);
 
   // A page with nothing to find says so, quoting its start.
   await report.evaluate(() => { document.getElementById('report').textContent = 'Nothing but prose here.'; });
-  await popup.evaluate(() => delete document.body.dataset.scanMs);
-  await popup.bringToFront();
-  await popup.click('#scan-page');
-  await waitFor(() => popup.evaluate(() => document.body.dataset.scanMs !== undefined),
-    { what: 'the scan of a page with nothing to find', timeout: 60_000 });
+  await scanAgain(popup, 'the scan of a page with nothing to find');
   assert.match(await popup.$eval('#message', (m) => m.textContent), /No indicators found in: “Nothing but prose here\.”/);
   assert.equal(await popup.$$eval('#found li', (lis) => lis.length), 0);
   assert.deepEqual(pageErrors, []);
 });
+
+/** Scans the popup's tab again and waits for the scan to end. */
+async function scanAgain(popup, what) {
+  // Cleared first: two scans can take the same whole number of ms.
+  await popup.evaluate(() => delete document.body.dataset.scanMs);
+  await popup.bringToFront();
+  await popup.click('#scan-page');
+  await waitFor(() => popup.evaluate(() => document.body.dataset.scanMs !== undefined), { what, timeout: 60_000 });
+}
