@@ -1,8 +1,8 @@
 // extract() and targets() build their objects in JS from columns (see
-// `unpack_matches` and `unpack_targets` in crate/src/wasm/mod.rs). Checks
-// extract() against the native command line's JSON on the same text, and
-// targets() against extract() grouped here, on real report text and on the
-// edge cases of the columns.
+// extension/lib/unpack.js, which the core imports). Checks extract()
+// against the native command line's JSON on the same text, and targets()
+// against extract() grouped here, on real report text and on the edge
+// cases of the columns.
 import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';

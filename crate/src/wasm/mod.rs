@@ -207,51 +207,12 @@ impl TargetSet {
     }
 }
 
-// Builds the result objects on the JS side from columns: the strings as
-// one text, a line each, and the numbers in typed arrays. On a page of tens
-// of thousands of values this took a third of the time of decoding and
-// parsing the same list as JSON, and leaves no JSON text for the collector.
-#[wasm_bindgen(inline_js = r#"
-export function unpack_targets(kinds, kindOf, counts, values, extras) {
-  const lines = counts.length === 0 ? [] : values.split('\n');
-  const out = new Array(counts.length);
-  for (let i = 0; i < counts.length; i++) {
-    const t = { kind: kinds[kindOf[i]], value: lines[i] };
-    if (counts[i] !== 1) t.count = counts[i];
-    out[i] = t;
-  }
-  for (const [i, alternatives, also] of extras) {
-    if (alternatives.length) out[i].alternatives = alternatives;
-    if (also.length) out[i].also = also;
-  }
-  return out;
-}
-
-export function unpack_matches(kinds, kindOf, spans, parents, values, raws, extras) {
-  const n = kindOf.length;
-  const lines = n === 0 ? [] : values.split('\n');
-  // A raw text equal to its value is not sent again: an empty line.
-  const rawLines = n === 0 ? [] : raws.split('\n');
-  const out = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const m = {
-      kind: kinds[kindOf[i]],
-      value: lines[i],
-      raw: rawLines[i] === '' ? lines[i] : rawLines[i],
-      start: spans[2 * i],
-      end: spans[2 * i + 1],
-    };
-    if (parents[i] !== 0) m.derived_from = parents[i] - 1;
-    out[i] = m;
-  }
-  for (const [i, alternatives, also, label] of extras) {
-    if (alternatives.length) out[i].alternatives = alternatives;
-    if (also.length) out[i].also = also;
-    if (label !== null) out[i].label = label;
-  }
-  return out;
-}
-"#)]
+// The result objects are built on the JS side (extension/lib/unpack.js)
+// from columns: the strings as one text, a line each, and the numbers in
+// typed arrays. On a page of tens of thousands of values this took a third
+// of the time of decoding and parsing the same list as JSON, and leaves no
+// JSON text for the collector. The path is relative to pkg/tmlookup.js.
+#[wasm_bindgen(raw_module = "../lib/unpack.js")]
 extern "C" {
     fn unpack_targets(
         kinds: &JsValue,

@@ -1,0 +1,56 @@
+// Builds the objects that the core's extract() and targets() return, from
+// the columns the core hands over (see crate/src/wasm/mod.rs): the strings
+// as one text, a line each, and the numbers in typed arrays that view the
+// core's memory for the length of the call. The core imports this module;
+// nothing else calls it.
+
+/**
+ * `[{kind, value, count?, alternatives?, also?}]`. `kinds` names the kind
+ * numbers of `kindOf`; `extras` is `[[index, alternatives, also]]` for the
+ * few targets that have either. A count of 1 is left out.
+ */
+export function unpack_targets(kinds, kindOf, counts, values, extras) {
+  const lines = counts.length === 0 ? [] : values.split('\n');
+  const out = new Array(counts.length);
+  for (let i = 0; i < counts.length; i++) {
+    const t = { kind: kinds[kindOf[i]], value: lines[i] };
+    if (counts[i] !== 1) t.count = counts[i];
+    out[i] = t;
+  }
+  for (const [i, alternatives, also] of extras) {
+    if (alternatives.length) out[i].alternatives = alternatives;
+    if (also.length) out[i].also = also;
+  }
+  return out;
+}
+
+/**
+ * `[{kind, value, raw, start, end, alternatives?, also?, label?,
+ * derived_from?}]`. `spans` holds start and end by turns; `parents` the
+ * index of the match each was derived from plus one, or 0; `raws` an empty
+ * line where the raw text equals the value; `extras` is
+ * `[[index, alternatives, also, label]]` for the few matches that have any.
+ */
+export function unpack_matches(kinds, kindOf, spans, parents, values, raws, extras) {
+  const n = kindOf.length;
+  const lines = n === 0 ? [] : values.split('\n');
+  const rawLines = n === 0 ? [] : raws.split('\n');
+  const out = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const m = {
+      kind: kinds[kindOf[i]],
+      value: lines[i],
+      raw: rawLines[i] === '' ? lines[i] : rawLines[i],
+      start: spans[2 * i],
+      end: spans[2 * i + 1],
+    };
+    if (parents[i] !== 0) m.derived_from = parents[i] - 1;
+    out[i] = m;
+  }
+  for (const [i, alternatives, also, label] of extras) {
+    if (alternatives.length) out[i].alternatives = alternatives;
+    if (also.length) out[i].also = also;
+    if (label !== null) out[i].label = label;
+  }
+  return out;
+}
