@@ -21,6 +21,12 @@ const { values: opts } = parseArgs({
 });
 const RUNS = Number(opts.runs);
 const SCANS = Number(opts.scans);
+for (const [name, n] of [['--runs', RUNS], ['--scans', SCANS]]) {
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`bench-view: ${name} takes a whole number of at least 1`);
+    process.exit(2);
+  }
+}
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const corpusDir = path.resolve(repo, '../shared/corpus/reports');
 // The report the view tests scan; its indicators make the "many" view.

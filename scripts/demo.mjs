@@ -3,11 +3,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  CORPUS_DIR, launchChromium, screenshot, selectPassage, setApiBaseUrl,
-  startPageServer, pageOpenedBy, waitFor,
-} from '../tests/browser/harness.mjs';
-import { startReplay } from '../tests/replay/server.mjs';
+import { fileURLToPath } from 'node:url';
+
+// As the test harness has it; the harness itself is loaded only after the
+// arguments are read, so that --help works before anything is installed.
+const CORPUS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/corpus/reports');
 
 const USAGE = `usage: scripts/demo [--report FOLDER/FILE] [--passage TEXT] [--wait-seconds N]
   --report        a report under ${CORPUS_DIR}
@@ -43,6 +43,11 @@ if (!existsSync(path.join(CORPUS_DIR, opts.report))) {
   usage(`no report ${opts.report} under ${CORPUS_DIR}`);
 }
 if (!(Number(opts['wait-seconds']) > 0)) usage('--wait-seconds takes a number of seconds');
+
+const {
+  launchChromium, screenshot, selectPassage, setApiBaseUrl, startPageServer, pageOpenedBy, waitFor,
+} = await import('../tests/browser/harness.mjs');
+const { startReplay } = await import('../tests/replay/server.mjs');
 
 const replay = await startReplay({ port: 0 });
 const pages = await startPageServer();

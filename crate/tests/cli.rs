@@ -68,6 +68,36 @@ fn utf16_input_is_named() {
 }
 
 #[test]
+fn utf16_without_a_byte_order_mark_is_named_with_its_byte_order() {
+    let words = "the loader calls back to evil.com every hour";
+    for (name, bytes) in [
+        (
+            "UTF-16LE",
+            words
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect::<Vec<u8>>(),
+        ),
+        (
+            "UTF-16BE",
+            words.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+        ),
+    ] {
+        let out = run(&["extract"], &bytes);
+        let said = text(&out.stderr);
+        assert!(
+            said.contains(&format!("iconv -f {name} ")),
+            "{name}: {said}"
+        );
+    }
+    // Binary that merely holds zero bytes here and there is not UTF-16.
+    let junk: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    assert!(!text(&run(&["extract"], &junk).stderr).contains("UTF-16"));
+}
+
+#[test]
 fn a_missing_file_fails_with_its_path() {
     let out = run(&["extract", "/nonexistent/report.txt"], b"");
     assert_eq!(out.status.code(), Some(1));

@@ -46,6 +46,37 @@ mod cli {
         },
     }
 
+    /// The encoding to convert from, and why, when `input` looks like
+    /// UTF-16: it starts with a byte-order mark, or in its first 4 KiB
+    /// nearly every other byte is zero and nearly none of the rest, as in
+    /// UTF-16 text of mostly ASCII characters.
+    fn utf16(input: &[u8]) -> Option<(&'static str, &'static str)> {
+        if input.starts_with(&[0xFF, 0xFE]) || input.starts_with(&[0xFE, 0xFF]) {
+            return Some(("UTF-16", "it starts with a byte-order mark"));
+        }
+        let head = &input[..input.len().min(4096) & !1];
+        let pairs = head.len() / 2;
+        if pairs < 8 {
+            return None;
+        }
+        let zeros = |parity: usize| {
+            head.iter()
+                .skip(parity)
+                .step_by(2)
+                .filter(|&&c| c == 0)
+                .count()
+        };
+        let (even, odd) = (zeros(0), zeros(1));
+        let why = "every other byte is zero";
+        if odd * 10 >= pairs * 9 && even * 10 <= pairs {
+            Some(("UTF-16LE", why))
+        } else if even * 10 >= pairs * 9 && odd * 10 <= pairs {
+            Some(("UTF-16BE", why))
+        } else {
+            None
+        }
+    }
+
     pub(crate) fn main() -> ExitCode {
         let Command::Extract { json, file } = Cli::parse().command;
         let input = match read(file.as_deref()) {
@@ -57,10 +88,10 @@ mod cli {
         };
         // UTF-16 text reads as a few stray ASCII letters between zero bytes,
         // so nothing would be found and nobody told why.
-        if input.starts_with(&[0xFF, 0xFE]) || input.starts_with(&[0xFE, 0xFF]) {
+        if let Some((encoding, why)) = utf16(&input) {
             eprintln!(
-                "tmlookup: the input is UTF-16 (it starts with a byte-order mark) and \
-                 the finder reads UTF-8; convert it first, e.g. iconv -f UTF-16 -t UTF-8"
+                "tmlookup: the input looks like UTF-16 ({why}) and the finder reads \
+                 UTF-8; convert it first, e.g. iconv -f {encoding} -t UTF-8"
             );
         }
         let found = extract(&Finder::new(), &input);

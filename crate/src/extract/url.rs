@@ -121,11 +121,36 @@ fn with_scheme(cx: &mut Cx<'_>) {
         {
             continue;
         }
+        // A doubled scheme (`http://http://host/`, a slip when pasting)
+        // is left out: the URL starts at the inner one, whose host is real.
+        if scheme_follows(b, sep + 3) {
+            continue;
+        }
         if let Some(p) = parse(b, start, sep + 3) {
             done = p.end;
             emit(cx, &p, None);
         }
     }
+}
+
+/// Whether one of [`SCHEMES`] and its `://` start at `i`, after at most
+/// [`EXTRA_SLASHES`] slashes.
+fn scheme_follows(b: &[u8], i: usize) -> bool {
+    let rest = &b[i..];
+    let rest = &rest[rest
+        .iter()
+        .take(EXTRA_SLASHES)
+        .take_while(|&&c| c == b'/')
+        .count()..];
+    let name = rest
+        .iter()
+        .take(7)
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
+    rest[name..].starts_with(b"://")
+        && SCHEMES
+            .iter()
+            .any(|s| s.as_bytes().eq_ignore_ascii_case(&rest[..name]))
 }
 
 /// Whether a percent escape (`%22`, `%3D`) ends right before `i`: a URL
@@ -448,6 +473,28 @@ mod tests {
             urls("http://Admin:PW@Host.com/"),
             ["http://Admin:PW@host.com/"]
         );
+    }
+
+    #[test]
+    fn doubled_scheme() {
+        let found =
+            crate::Finder::new().find("see hxxp://hxxps://evil-site[.]com/a now");
+        let values: Vec<(Kind, &str)> = found
+            .indicators
+            .iter()
+            .map(|m| (m.kind, m.value.as_str()))
+            .collect();
+        assert_eq!(
+            values,
+            [
+                (Kind::Url, "https://evil-site.com/a"),
+                (Kind::Domain, "evil-site.com"),
+                (Kind::UrlPath, "/a"),
+            ]
+        );
+        assert_eq!(found.indicators[0].raw, "hxxps://evil-site[.]com/a");
+        // A scheme-like word in a path is no scheme.
+        assert_eq!(urls("http://a.example/http/x"), ["http://a.example/http/x"]);
     }
 
     #[test]
