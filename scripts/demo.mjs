@@ -3,11 +3,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
-
-// As the test harness has it; the harness itself is loaded only after the
+// The test harness needs the npm packages: it is loaded only after the
 // arguments are read, so that --help works before anything is installed.
-const CORPUS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/corpus/reports');
+import { CORPUS_DIR } from '../tests/paths.mjs';
 
 const USAGE = `usage: scripts/demo [--report FOLDER/FILE] [--passage TEXT] [--wait-seconds N]
   --report        a report under ${CORPUS_DIR}

@@ -9,16 +9,15 @@ import express from 'express';
 import { access, constants, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startReplay } from '../replay/server.mjs';
+import { CORPUS_DIR, REPO_ROOT } from '../paths.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const REPO_ROOT = path.resolve(here, '../..');
+export { CORPUS_DIR, REPO_ROOT };
+
 // TMLOOKUP_EXTENSION_DIR lets a run test another build (a packaged copy, an older one).
 export const DEFAULT_EXTENSION_DIR = process.env.TMLOOKUP_EXTENSION_DIR
   ? path.resolve(process.env.TMLOOKUP_EXTENSION_DIR)
   : path.join(REPO_ROOT, 'dist/chrome');
-export const CORPUS_DIR = path.resolve(REPO_ROOT, '../shared/corpus/reports');
 export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'tests/artifacts');
 export const CHROMIUM = '/usr/bin/chromium';
 
