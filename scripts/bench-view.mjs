@@ -206,7 +206,9 @@ async function scanOnce(page, popup) {
   });
   return {
     total: Number(d.scanMs), read: Number(d.scanReadMs), find: Number(d.scanFindMs),
-    render: Number(d.scanRenderMs), list: Number(d.scanListMs), pageMs: Number(d.scanPageMs), pageLongest: Number(d.scanPageLongestMs), chars: Number(d.scanChars), items: d.items,
+    list: Number(d.scanListMs), render: Number(d.scanRenderMs),
+    pageMs: Number(d.scanPageMs), pageLongest: Number(d.scanPageLongestMs),
+    chars: Number(d.scanChars), items: d.items,
     maxGap: p.maxGap, longest: Math.max(0, ...p.longtasks), longtasks: p.longtasks.length,
   };
 }
@@ -230,10 +232,11 @@ async function benchScan(browser) {
       + `${(runs[0].chars / 1e6).toFixed(2)} M characters read; median of ${SCANS} scans`);
     console.log(`  found: ${shownKinds}; ${runs[0].items} list items drawn`);
     console.log(`  total, click to list drawn:   ${ms(median(col('total')))}${range(col('total'))}`);
-    console.log(`    read (inject, walk, send), searching each piece as it came: ${ms(median(col('read')))}${range(col('read'))}`);
+    const line = (label, k) => console.log(`${label} ${ms(median(col(k)))}${range(col(k))}`);
+    line('    read (inject, walk, send), searching each piece as it came:', 'read');
     console.log(`      of which walking the page's DOM (in the page): ${ms(median(col('pageMs')))}; its longest slice ${ms(median(col('pageLongest')))}`);
-    console.log(`      of which searching (TargetSet.add, wasm): ${ms(median(col('find')))}${range(col('find'))}`);
-    console.log(`    listing the targets (TargetSet.result): ${ms(median(col('list')))}${range(col('list'))}`);
+    line('      of which searching (TargetSet.add, wasm):', 'find');
+    line('    listing the targets (TargetSet.result):', 'list');
     console.log(`    render (the popup's list):  ${ms(median(col('render')))}${range(col('render'))}`);
     console.log(`  first scan of the freshly opened popup: ${ms(runs[0].total)}`);
     console.log(`  page main thread, longest block (gap between task ticks): ${ms(median(col('maxGap')))}${range(col('maxGap'))}`);

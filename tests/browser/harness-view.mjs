@@ -137,7 +137,8 @@ export async function straddlePage(report, at = 1 << 19) {
     const domain = 'straddle-check.example.com';
     const start = cutAt - 10 - 1;
     const before = line.repeat(Math.floor(start / line.length));
-    const text = `${before}${' '.repeat(start - before.length)}${domain}\n${line.repeat(Math.ceil(cutAt / line.length))}`;
+    const after = line.repeat(Math.ceil(cutAt / line.length));
+    const text = `${before}${' '.repeat(start - before.length)}${domain}\n${after}`;
     document.getElementById('report').textContent = text;
     if (text.indexOf(domain) !== start) throw new Error('the domain is not where it should be');
     return domain;

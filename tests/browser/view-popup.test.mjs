@@ -137,9 +137,12 @@ test('scanning a report page lists what the command-line finder finds, by kind',
   assert.deepEqual(listed, [domain]);
 
   // A page with nothing to find says so, quoting its start.
-  await report.evaluate(() => { document.getElementById('report').textContent = 'Nothing but prose here.'; });
+  await report.evaluate(() => {
+    document.getElementById('report').textContent = 'Nothing but prose here.';
+  });
   await scanAgain(popup);
-  assert.match(await popup.locator('#message').innerText(), /No indicators found in: “Nothing but prose here\.”/);
+  assert.match(await popup.locator('#message').innerText(),
+    /No indicators found in: “Nothing but prose here\.”/);
   assert.equal(await popup.locator('#found li').count(), 0);
   assert.deepEqual(pageErrors, []);
 });
@@ -201,5 +204,6 @@ async function scanAgain(popup) {
   // Cleared first: two scans can take the same whole number of ms.
   await popup.evaluate(() => delete document.body.dataset.scanMs);
   await popup.getByRole('button', { name: 'Scan this page' }).click();
-  await popup.waitForFunction(() => document.body.dataset.scanMs !== undefined, null, { timeout: 60_000 });
+  await popup.waitForFunction(() => document.body.dataset.scanMs !== undefined, null,
+    { timeout: 60_000 });
 }

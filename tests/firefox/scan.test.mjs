@@ -123,9 +123,12 @@ test('scanning a report page lists what the command-line finder finds, by kind',
   assert.deepEqual(listed, [domain]);
 
   // A page with nothing to find says so, quoting its start.
-  await report.evaluate(() => { document.getElementById('report').textContent = 'Nothing but prose here.'; });
+  await report.evaluate(() => {
+    document.getElementById('report').textContent = 'Nothing but prose here.';
+  });
   await scanAgain(popup, 'the scan of a page with nothing to find');
-  assert.match(await popup.$eval('#message', (m) => m.textContent), /No indicators found in: “Nothing but prose here\.”/);
+  assert.match(await popup.$eval('#message', (m) => m.textContent),
+    /No indicators found in: “Nothing but prose here\.”/);
   assert.equal(await popup.$$eval('#found li', (lis) => lis.length), 0);
   assert.deepEqual(pageErrors, []);
 });
@@ -136,5 +139,6 @@ async function scanAgain(popup, what) {
   await popup.evaluate(() => delete document.body.dataset.scanMs);
   await popup.bringToFront();
   await popup.click('#scan-page');
-  await waitFor(() => popup.evaluate(() => document.body.dataset.scanMs !== undefined), { what, timeout: 60_000 });
+  await waitFor(() => popup.evaluate(() => document.body.dataset.scanMs !== undefined),
+    { what, timeout: 60_000 });
 }

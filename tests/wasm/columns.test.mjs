@@ -43,7 +43,8 @@ const sample = readdirSync(path.join(reports, folder)).sort().slice(0, 40)
 
 /** `tmlookup extract --json` of `text`, from the native build. */
 function native(text) {
-  const run = spawnSync('cargo', ['run', '--quiet', '-p', 'tmlookup', '--bin', 'tmlookup', '--', 'extract', '--json', '-'],
+  const args = ['run', '-q', '-p', 'tmlookup', '--bin', 'tmlookup', '--', 'extract', '--json', '-'];
+  const run = spawnSync('cargo', args,
     { cwd: repo, input: text, maxBuffer: 1 << 30, encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
   return JSON.parse(run.stdout);
@@ -92,7 +93,8 @@ test('targets() keeps counts, alternatives and other readings', () => {
 
 test('targets() of text with no indicator is an empty list', () => {
   for (const text of ['', 'nothing to see', '\n\n\n']) {
-    assert.deepEqual(core.targets(text), { targets: [], truncated: false, scanned_bytes: Buffer.byteLength(text) });
+    const empty = { targets: [], truncated: false, scanned_bytes: Buffer.byteLength(text) };
+    assert.deepEqual(core.targets(text), empty);
   }
 });
 
