@@ -37,25 +37,44 @@ impl Scanner for Hashes {
         let mut i = 0;
         while i + SHORTEST <= b.len() {
             let probe = i + SHORTEST - 1;
-            if !b[probe].is_ascii_hexdigit() {
+            if !is_hex(b[probe]) {
                 i = probe + 1;
                 continue;
             }
             // `b[i - 1]` is never hex here, so the run starts at or after i.
             let mut start = probe;
-            while start > i && b[start - 1].is_ascii_hexdigit() {
+            while start > i && is_hex(b[start - 1]) {
                 start -= 1;
             }
-            let mut end = probe + 1;
-            while end < b.len() && b[end].is_ascii_hexdigit() {
-                end += 1;
-            }
+            let end = run_end(b, probe + 1);
             if let Some(f) = digest(cx, start, end) {
                 cx.push(f);
             }
             i = end;
         }
     }
+}
+
+/// Whether `c` is a hex digit, without branches, so that a run of them is
+/// checked eight bytes at a time.
+fn is_hex(c: u8) -> bool {
+    (c.wrapping_sub(b'0') < 10) | ((c | 0x20).wrapping_sub(b'a') < 6)
+}
+
+/// Where the run of hex digits that goes on at `end` stops. Digests are
+/// most of what a run is long for, and a report may be a third digests,
+/// so whole words of eight are checked before single bytes.
+fn run_end(b: &[u8], mut end: usize) -> usize {
+    while let Some(word) = b.get(end..end + 8) {
+        if !word.iter().fold(true, |all, &c| all & is_hex(c)) {
+            break;
+        }
+        end += 8;
+    }
+    while end < b.len() && is_hex(b[end]) {
+        end += 1;
+    }
+    end
 }
 
 /// The length of the shortest digest, MD5.
