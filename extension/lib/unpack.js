@@ -6,32 +6,37 @@
 
 /**
  * `[{kind, value, count?, alternatives?, also?}]`. `kinds` names the kind
- * numbers of `kindOf`; `extras` is `[[index, alternatives, also]]` for the
- * few targets that have either. A count of 1 is left out.
+ * numbers of `kindOf`. `extras` is a table of the distinct
+ * `[alternatives, also, label]` and `extraOf` says which one each target
+ * has, from 1, or 0 for none. A count of 1 is left out.
  */
-export function unpack_targets(kinds, kindOf, counts, values, extras) {
+export function unpack_targets(kinds, kindOf, counts, values, extras, extraOf) {
   const lines = counts.length === 0 ? [] : values.split('\n');
   const out = new Array(counts.length);
   for (let i = 0; i < counts.length; i++) {
     const t = { kind: kinds[kindOf[i]], value: lines[i] };
     if (counts[i] !== 1) t.count = counts[i];
+    if (extraOf[i] !== 0) addExtra(t, extras[extraOf[i] - 1]);
     out[i] = t;
   }
-  for (const [i, alternatives, also] of extras) {
-    if (alternatives.length) out[i].alternatives = alternatives;
-    if (also.length) out[i].also = also;
-  }
   return out;
+}
+
+/** Gives `item` its own copies of the table entry's non-empty parts. */
+function addExtra(item, [alternatives, also, label]) {
+  if (alternatives.length) item.alternatives = alternatives.slice();
+  if (also.length) item.also = also.slice();
+  if (label !== null) item.label = label;
 }
 
 /**
  * `[{kind, value, raw, start, end, alternatives?, also?, label?,
  * derived_from?}]`. `spans` holds start and end by turns; `parents` the
  * index of the match each was derived from plus one, or 0; `raws` an empty
- * line where the raw text equals the value; `extras` is
- * `[[index, alternatives, also, label]]` for the few matches that have any.
+ * line where the raw text equals the value; `extras` and `extraOf` as for
+ * unpack_targets.
  */
-export function unpack_matches(kinds, kindOf, spans, parents, values, raws, extras) {
+export function unpack_matches(kinds, kindOf, spans, parents, values, raws, extras, extraOf) {
   const n = kindOf.length;
   const lines = n === 0 ? [] : values.split('\n');
   const rawLines = n === 0 ? [] : raws.split('\n');
@@ -45,12 +50,8 @@ export function unpack_matches(kinds, kindOf, spans, parents, values, raws, extr
       end: spans[2 * i + 1],
     };
     if (parents[i] !== 0) m.derived_from = parents[i] - 1;
+    if (extraOf[i] !== 0) addExtra(m, extras[extraOf[i] - 1]);
     out[i] = m;
-  }
-  for (const [i, alternatives, also, label] of extras) {
-    if (alternatives.length) out[i].alternatives = alternatives;
-    if (also.length) out[i].also = also;
-    if (label !== null) out[i].label = label;
   }
   return out;
 }

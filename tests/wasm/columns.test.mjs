@@ -68,6 +68,20 @@ test('extract() keeps labels, other readings and offsets past non-ASCII text', (
   assert.equal(md5.label, 'imphash');
 });
 
+test('matches that share other readings get arrays of their own', () => {
+  const text = 'a.zip b.zip\n'
+    + 'd41d8cd98f00b204e9800998ecf8427e 0cc175b9c0f1b6a831c399e269772661';
+  const found = core.extract(text).indicators;
+  const [a, b] = found.filter((m) => m.kind === 'filename');
+  const [x, y] = found.filter((m) => m.kind === 'md5');
+  assert.deepEqual(a.alternatives, ['domain']);
+  assert.deepEqual(x.also, ['imphash']);
+  a.alternatives.push('url');
+  x.also.push('changed');
+  assert.deepEqual(b.alternatives, ['domain']);
+  assert.deepEqual(y.also, ['imphash']);
+});
+
 test('targets() matches extract() grouped, on 40 reports', () => {
   const got = core.targets(sample);
   const want = grouped(sample);

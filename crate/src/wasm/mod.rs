@@ -220,6 +220,7 @@ extern "C" {
         counts: &[u32],
         values: &str,
         extras: &JsValue,
+        extra_of: &[u32],
     ) -> JsValue;
 
     #[allow(clippy::too_many_arguments)]
@@ -231,6 +232,7 @@ extern "C" {
         values: &str,
         raws: &str,
         extras: &JsValue,
+        extra_of: &[u32],
     ) -> JsValue;
 }
 
@@ -256,9 +258,35 @@ fn push_line(text: &mut String, first: bool, line: &str) {
     text.push_str(line);
 }
 
-/// What few matches carry besides the columns: their index, alternatives,
-/// other readings and label.
-type MatchExtra<'a> = (usize, &'a [Kind], &'a [&'static str], Option<&'static str>);
+/// What some matches carry besides the columns: alternatives, other
+/// readings and a label.
+type Extra<'a> = (&'a [Kind], &'a [&'static str], Option<&'static str>);
+
+/// Numbers the distinct extras, from 1 (0 is a match with none). There are
+/// only a few combinations of them, and every MD5 and SHA-1 has one, so
+/// the table crosses to JS once instead of a list per match.
+#[derive(Default)]
+struct ExtraTable<'a>(Vec<Extra<'a>>);
+
+impl<'a> ExtraTable<'a> {
+    fn number(&mut self, extra: Extra<'a>) -> u32 {
+        if extra.0.is_empty() && extra.1.is_empty() && extra.2.is_none() {
+            return 0;
+        }
+        let i = self.0.iter().position(|e| *e == extra).unwrap_or_else(|| {
+            self.0.push(extra);
+            self.0.len() - 1
+        });
+        i as u32 + 1
+    }
+}
+
+/// Whether `s` holds a line break, which the one-text-a-line column cannot
+/// carry. Values are short, so a plain loop beats a vectorised search's
+/// set-up.
+fn has_line_break(s: &str) -> bool {
+    s.bytes().any(|c| c == b'\n')
+}
 
 /// The matches as JS objects, built by `unpack_matches`; `None` when a
 /// value or raw text holds a line break, or an offset does not fit in 32
@@ -271,9 +299,10 @@ fn pack_matches(list: &[crate::Match]) -> Option<JsValue> {
     let mut values =
         String::with_capacity(list.iter().map(|m| m.value.len() + 1).sum());
     let mut raws = String::new();
-    let mut extras: Vec<MatchExtra<'_>> = Vec::new();
+    let mut extras = ExtraTable::default();
+    let mut extra_of = Vec::with_capacity(list.len());
     for (i, m) in list.iter().enumerate() {
-        if m.value.contains('\n') || m.raw.contains('\n') || m.raw.is_empty() {
+        if has_line_break(&m.value) || has_line_break(&m.raw) || m.raw.is_empty() {
             return None;
         }
         kind_of.push(kinds.number(m.kind));
@@ -289,14 +318,12 @@ fn pack_matches(list: &[crate::Match]) -> Option<JsValue> {
             i == 0,
             if m.raw == m.value { "" } else { &m.raw },
         );
-        if !m.alternatives.is_empty() || !m.also.is_empty() || m.label.is_some() {
-            extras.push((i, &m.alternatives, &m.also, m.label));
-        }
+        extra_of.push(extras.number((&m.alternatives, &m.also, m.label)));
     }
     let kinds = to_js(&kinds.0).ok()?;
-    let extras = to_js(&extras).ok()?;
+    let extras = to_js(&extras.0).ok()?;
     Some(unpack_matches(
-        &kinds, &kind_of, &spans, &parents, &values, &raws, &extras,
+        &kinds, &kind_of, &spans, &parents, &values, &raws, &extras, &extra_of,
     ))
 }
 
@@ -308,21 +335,22 @@ fn pack_targets(list: &[TargetView<'_>]) -> Option<JsValue> {
     let mut counts = Vec::with_capacity(list.len());
     let mut values =
         String::with_capacity(list.iter().map(|t| t.value.len() + 1).sum());
-    let mut extras: Vec<(usize, &[Kind], &[&str])> = Vec::new();
+    let mut extras = ExtraTable::default();
+    let mut extra_of = Vec::with_capacity(list.len());
     for (i, t) in list.iter().enumerate() {
-        if t.value.contains('\n') {
+        if has_line_break(t.value) {
             return None;
         }
         kind_of.push(kinds.number(t.kind));
         counts.push(u32::try_from(t.count).unwrap_or(u32::MAX));
         push_line(&mut values, i == 0, t.value);
-        if !t.alternatives.is_empty() || !t.also.is_empty() {
-            extras.push((i, t.alternatives, t.also));
-        }
+        extra_of.push(extras.number((t.alternatives, t.also, None)));
     }
     let kinds = to_js(&kinds.0).ok()?;
-    let extras = to_js(&extras).ok()?;
-    Some(unpack_targets(&kinds, &kind_of, &counts, &values, &extras))
+    let extras = to_js(&extras.0).ok()?;
+    Some(unpack_targets(
+        &kinds, &kind_of, &counts, &values, &extras, &extra_of,
+    ))
 }
 
 /// A [`Target`] borrowed from the matches, serialized the same way but for
