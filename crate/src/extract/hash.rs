@@ -41,11 +41,9 @@ impl Scanner for Hashes {
                 i = probe + 1;
                 continue;
             }
-            // `b[i - 1]` is never hex here, so the run starts at or after i.
-            let mut start = probe;
-            while start > i && is_hex(b[start - 1]) {
-                start -= 1;
-            }
+            // The run cannot start before i: `b[i - 1]` is either not hex
+            // or the end of a run already read.
+            let start = run_start(b, i, probe);
             let end = run_end(b, probe + 1);
             if let Some(f) = digest(cx, start, end) {
                 cx.push(f);
@@ -55,21 +53,56 @@ impl Scanner for Hashes {
     }
 }
 
-/// Whether `c` is a hex digit, without branches, so that a run of them is
-/// checked eight bytes at a time.
+/// Whether `c` is a hex digit, without branches.
 fn is_hex(c: u8) -> bool {
     (c.wrapping_sub(b'0') < 10) | ((c | 0x20).wrapping_sub(b'a') < 6)
 }
 
-/// Where the run of hex digits that goes on at `end` stops. Digests are
-/// most of what a run is long for, and a report may be a third digests,
-/// so whole words of eight are checked before single bytes.
-fn run_end(b: &[u8], mut end: usize) -> usize {
-    while let Some(word) = b.get(end..end + 8) {
-        if !word.iter().fold(true, |all, &c| all & is_hex(c)) {
-            break;
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each of the eight bytes in `word` that is not a hex
+/// digit, all in a few arithmetic steps instead of a branch per byte: a
+/// digest is read forwards and backwards eight bytes at a time.
+fn not_hex(word: u64) -> u64 {
+    // Bytes below 0x80 only: adding 0x80 - n sets a byte's high bit
+    // exactly when it is at least n, and no sum carries into the next.
+    let ascii = !word & HIGH;
+    let x = word & !HIGH;
+    let at_least = |v: u64, n: u8| v.wrapping_add(ONES * u64::from(0x80 - n)) & HIGH;
+    let digit = at_least(x, b'0') & !at_least(x, b'9' + 1);
+    let folded = x | ONES * 0x20;
+    let letter = at_least(folded, b'a') & !at_least(folded, b'f' + 1);
+    !(ascii & (digit | letter)) & HIGH
+}
+
+/// Where the run of hex digits that ends just before `end` starts, going
+/// back no further than `floor`.
+fn run_start(b: &[u8], floor: usize, mut start: usize) -> usize {
+    while start >= floor + 8 {
+        let word = u64::from_le_bytes(b[start - 8..start].try_into().unwrap());
+        // The last byte is the word's highest.
+        let hex = (not_hex(word).leading_zeros() / 8) as usize;
+        start -= hex;
+        if hex < 8 {
+            return start;
         }
-        end += 8;
+    }
+    while start > floor && is_hex(b[start - 1]) {
+        start -= 1;
+    }
+    start
+}
+
+/// Where the run of hex digits that goes on at `end` stops.
+fn run_end(b: &[u8], mut end: usize) -> usize {
+    while let Some(bytes) = b.get(end..end + 8) {
+        let word = u64::from_le_bytes(bytes.try_into().unwrap());
+        let hex = (not_hex(word).trailing_zeros() / 8) as usize;
+        end += hex;
+        if hex < 8 {
+            return end;
+        }
     }
     while end < b.len() && is_hex(b[end]) {
         end += 1;
@@ -313,6 +346,23 @@ mod tests {
         ] {
             assert!(hashes(&text).iter().any(|h| h.0 == Kind::Md5), "{text}");
         }
+    }
+
+    #[test]
+    fn hex_runs_by_the_word_agree_with_each_byte() {
+        let mut bytes: Vec<u8> = (0..=255).collect();
+        bytes.extend(b"0123456789abcdefABCDEF/:@`Gg\x7f\xc3\xa9");
+        for window in bytes.windows(8) {
+            let word = u64::from_le_bytes(window.try_into().unwrap());
+            for (k, &c) in window.iter().enumerate() {
+                let flagged = not_hex(word) >> (8 * k + 7) & 1 == 1;
+                assert_eq!(flagged, !c.is_ascii_hexdigit(), "{c:#x}");
+            }
+        }
+        let text = b"zz0123456789abcdefABCDEF0123456789abcdef!";
+        assert_eq!(run_start(text, 0, 30), 2);
+        assert_eq!(run_start(text, 5, 30), 5);
+        assert_eq!(run_end(text, 2), text.len() - 1);
     }
 
     #[test]
