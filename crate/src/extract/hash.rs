@@ -71,7 +71,7 @@ fn not_hex(word: u64) -> u64 {
     let x = word & !HIGH;
     let at_least = |v: u64, n: u8| v.wrapping_add(ONES * u64::from(0x80 - n)) & HIGH;
     let digit = at_least(x, b'0') & !at_least(x, b'9' + 1);
-    let folded = x | ONES * 0x20;
+    let folded = x | (ONES * 0x20);
     let letter = at_least(folded, b'a') & !at_least(folded, b'f' + 1);
     !(ascii & (digit | letter)) & HIGH
 }
