@@ -31,21 +31,23 @@ function addExtra(item, [alternatives, also, label]) {
 
 /**
  * `[{kind, value, raw, start, end, alternatives?, also?, label?,
- * derived_from?}]`. `spans` holds start and end by turns; `parents` the
- * index of the match each was derived from plus one, or 0; `raws` an empty
- * line where the raw text equals the value; `extras` and `extraOf` as for
- * unpack_targets.
+ * derived_from?}]`. `text` is the string that was searched; `spans` holds
+ * each match's start and end by turns as byte offsets into its UTF-8 form,
+ * and `units` the same as offsets into the string, so that `raw` is a
+ * slice of it. `parents` holds the index of the match each was derived
+ * from plus one, or 0; `values` an empty line where the value is the raw
+ * text; `extras` and `extraOf` as for unpack_targets.
  */
-export function unpack_matches(kinds, kindOf, spans, parents, values, raws, extras, extraOf) {
+export function unpack_matches(text, kinds, kindOf, spans, units, parents, values, extras, extraOf) {
   const n = kindOf.length;
   const lines = n === 0 ? [] : values.split('\n');
-  const rawLines = n === 0 ? [] : raws.split('\n');
   const out = new Array(n);
   for (let i = 0; i < n; i++) {
+    const raw = text.slice(units[2 * i], units[2 * i + 1]);
     const m = {
       kind: kinds[kindOf[i]],
-      value: lines[i],
-      raw: rawLines[i] === '' ? lines[i] : rawLines[i],
+      value: lines[i] === '' ? raw : lines[i],
+      raw,
       start: spans[2 * i],
       end: spans[2 * i + 1],
     };

@@ -68,6 +68,20 @@ test('extract() keeps labels, other readings and offsets past non-ASCII text', (
   assert.equal(md5.label, 'imphash');
 });
 
+test('raw texts are the searched string\'s own, past characters of every width', () => {
+  const text = '\u{1F600} hxxp://evil[.]com/x \u00e9t\u00e9 \u4e2d\u{1F600}\u{1F600} '
+    + '10.0.0[.]1 \uD800 Bad.Example.COM \u00e9\nd41d8cd98f00b204e9800998ecf8427e';
+  const found = core.extract(text).indicators;
+  assert.deepEqual(found, native(text).indicators);
+  assert.ok(found.length >= 5, `only ${found.length} matches`);
+  const bytes = Buffer.from(text);
+  for (const m of found) {
+    assert.equal(m.raw, bytes.subarray(m.start, m.end).toString(), m.value);
+    assert.ok(text.includes(m.raw), m.raw);
+  }
+  assert.throws(() => core.extract(42), /takes a string/);
+});
+
 test('matches that share other readings get arrays of their own', () => {
   const text = 'a.zip b.zip\n'
     + 'd41d8cd98f00b204e9800998ecf8427e 0cc175b9c0f1b6a831c399e269772661';
