@@ -12,6 +12,11 @@
 //!
 //! Other identifiers (a hex path segment of a URL, which analysis
 //! services' links also use for real digests) are still reported.
+//!
+//! A label (`Imphash:`, `Serial number:`) is read on the value's own line,
+//! or on the line just above when the value starts its line. A label
+//! further up, past a blank line or at the head of a table's column, is
+//! not read.
 
 use super::domain::{last_label, valid_domain};
 use super::scan::{
@@ -139,7 +144,7 @@ fn digest(cx: &Cx<'_>, start: usize, end: usize) -> Option<Found> {
     if run.iter().all(u8::is_ascii_digit) || run.iter().all(u8::is_ascii_alphabetic) {
         return None;
     }
-    let context = line_before(b, start, 48);
+    let context = label_context(b, start);
     let has = |w: &str| contains_ci(context, w.as_bytes());
     if host_label(cx.text, start, end)
         || labelled_identifier(context)
@@ -171,6 +176,32 @@ fn digest(cx: &Cx<'_>, start: usize, end: usize) -> Option<Found> {
         _ => {}
     }
     Some(found)
+}
+
+/// The text that may label the digest at `start`: up to 48 bytes of its
+/// own line before it, or, when the digest starts its line, the line just
+/// above if that is a label: short and ending in a colon (`Imphash:`), or
+/// a few words alone, as a table copied out of a page gives them
+/// (`Imphash`, then the value on the next line).
+fn label_context(b: &[u8], start: usize) -> &[u8] {
+    let own = line_before(b, start, 48);
+    let bare = |c: &u8| c.is_ascii_whitespace() || b"-*|>`".contains(c);
+    let line_start = start - own.len();
+    if !own.iter().all(bare) || line_start == 0 {
+        return own;
+    }
+    let above = line_before(b, line_start - 1, 48);
+    let whole = above.as_ptr() as usize - b.as_ptr() as usize;
+    let label = above.trim_ascii_end();
+    let words = label.len() <= 24
+        && label
+            .iter()
+            .all(|c| c.is_ascii_alphabetic() || b" -".contains(c));
+    if (whole == 0 || b[whole - 1] == b'\n') && (label.ends_with(b":") || words) {
+        label
+    } else {
+        own
+    }
 }
 
 /// Whether the text before a value labels it a serial number
@@ -369,6 +400,27 @@ mod tests {
     fn labels() {
         let text = "Imphash: f34d5f2d4577ed6d9ceec516c1f5a744";
         assert_eq!(hashes(text)[0].2, Some("imphash"));
+        let md5 = "f34d5f2d4577ed6d9ceec516c1f5a744";
+        let sha1 = "5ba90955e311777b29eaa752e3ede9c602cd4f43";
+        // A label on the line above, when the value starts its line.
+        assert_eq!(hashes(&format!("Imphash:\n{md5}"))[0].2, Some("imphash"));
+        let text = format!("Signer\nCertificate thumbprint:\r\n  {sha1}");
+        assert_eq!(hashes(&text)[0].2, Some("certificate_sha1"));
+        assert_eq!(hashes(&format!("Imphash:\n- {md5}"))[0].2, Some("imphash"));
+        assert_eq!(hashes(&format!("Imphash\n{md5}"))[0].2, Some("imphash"));
+        // Not when the line above is prose, another value, or the value
+        // shares its line with other text.
+        for text in [
+            format!("The imphash is listed below\n{md5}"),
+            format!("Imphash (PE import table)\n{md5}"),
+            format!("Imphash:\n{sha1}\n{md5}"),
+            format!("Imphash:\nsample {md5}"),
+            format!("A long line that says imphash and ends in a colon:\n{md5}"),
+        ] {
+            assert!(hashes(&text).iter().all(|h| h.2.is_none()), "{text}");
+        }
+        // A serial number labelled above is still not a digest.
+        assert!(hashes(&format!("Serial number:\n{md5}")).is_empty());
         let text = "Thumbprint 5ba90955e311777b29eaa752e3ede9c602cd4f43";
         assert_eq!(hashes(text)[0].2, Some("certificate_sha1"));
     }
