@@ -358,10 +358,8 @@ fn emit(cx: &mut Cx<'_>, p: &Parsed, parent: Option<usize>) {
 
 /// Finds a URL nested in a query, written plainly (`?u=https://...`),
 /// percent-encoded (`?u=http%3A%2F%2F...`) or half of each (`%3A//`).
-/// A plain nested URL is reported over its own bytes; a decoded one, and
-/// its host, over the encoded value's span: exact ranges would need a map
-/// from decoded to encoded offsets. Only the first nested URL of a query is
-/// read.
+/// A decoded URL and its host are reported over the encoded text they came
+/// from. Only the first nested URL of a query is read.
 fn nested(cx: &mut Cx<'_>, (start, end): (usize, usize), url: usize) {
     let query = &cx.b[start..end];
     let plain = memmem::find(query, b"://");
@@ -389,8 +387,7 @@ fn nested(cx: &mut Cx<'_>, (start, end): (usize, usize), url: usize) {
             .iter()
             .position(|&c| c == b'&' || c == b'#')
             .unwrap_or(query.len() - at);
-    let raw = &cx.b[vstart..vend];
-    let decoded = percent_decode(raw);
+    let (decoded, ends) = percent_decode(&cx.b[vstart..vend]);
     let Some(sep) = memmem::find(&decoded, b"://") else {
         return;
     };
@@ -409,12 +406,8 @@ fn nested(cx: &mut Cx<'_>, (start, end): (usize, usize), url: usize) {
         return;
     };
     let value = p.value(&decoded);
-    // Written plainly, the nested URL and its host have ranges of their own.
-    let exact = decoded == raw;
-    let span = |(s, e): (usize, usize)| match exact {
-        true => (vstart + s, vstart + e),
-        false => (vstart, vend),
-    };
+    let encoded = |i: usize| vstart + i.checked_sub(1).map_or(0, |j| ends[j]);
+    let span = |(s, e): (usize, usize)| (encoded(s), encoded(e));
     let (s, e) = span((p.start, p.end));
     let inner = cx.push(Found::new(Kind::Url, s, e, value).parent(Some(url)));
     if let (Some(kind @ (Kind::Domain | Kind::Ipv4)), Ok(host)) = (
@@ -427,26 +420,28 @@ fn nested(cx: &mut Cx<'_>, (start, end): (usize, usize), url: usize) {
     }
 }
 
-/// Decodes `%XX` escapes; anything else is kept as it is.
-fn percent_decode(s: &[u8]) -> Vec<u8> {
-    let hex = |c: u8| (c as char).to_digit(16);
+/// Decodes `%XX` escapes; anything else is kept as it is. With the bytes
+/// comes, for each of them, the offset in `s` just past the text it was
+/// decoded from, so that ranges in the decoded text map back.
+pub(super) fn percent_decode(s: &[u8]) -> (Vec<u8>, Vec<usize>) {
+    let hex = |c: Option<&u8>| c.and_then(|&c| (c as char).to_digit(16));
     let mut out = Vec::with_capacity(s.len());
+    let mut ends = Vec::with_capacity(s.len());
     let mut i = 0;
     while i < s.len() {
-        if s[i] == b'%' {
-            if let (Some(h), Some(l)) = (
-                s.get(i + 1).and_then(|&c| hex(c)),
-                s.get(i + 2).and_then(|&c| hex(c)),
-            ) {
+        match (s[i], hex(s.get(i + 1)), hex(s.get(i + 2))) {
+            (b'%', Some(h), Some(l)) => {
                 out.push((h * 16 + l) as u8);
                 i += 3;
-                continue;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
             }
         }
-        out.push(s[i]);
-        i += 1;
+        ends.push(i);
     }
-    out
+    (out, ends)
 }
 
 #[cfg(test)]
@@ -627,6 +622,19 @@ mod tests {
             .find(|m| m.value == "https://x.example.org/y")
             .unwrap();
         assert_eq!(&text[inner.start..inner.end], "https://x.example.org/y");
+        // An encoded one, and its host, over the text they were decoded from.
+        let text =
+            "https://t.example.com/r?u=x%3Dhttps%3A%2F%2Fx%2Eexample.org%2Fy&t=1";
+        let found = crate::Finder::new().find(text).indicators;
+        let raw = |value: &str| {
+            let m = found.iter().find(|m| m.value == value).unwrap();
+            &text[m.start..m.end]
+        };
+        assert_eq!(
+            raw("https://x.example.org/y"),
+            "https%3A%2F%2Fx%2Eexample.org%2Fy"
+        );
+        assert_eq!(raw("x.example.org"), "x%2Eexample.org");
         // Not every `://` in a query starts a URL.
         let found =
             crate::Finder::new().find("https://t.example.com/r?x=c://x.example.org/y");
@@ -642,6 +650,8 @@ mod tests {
 
     #[test]
     fn decodes_percent() {
-        assert_eq!(percent_decode(b"a%3A%2f%zz"), b"a:/%zz");
+        let (bytes, ends) = percent_decode(b"a%3A%2f%zz");
+        assert_eq!(bytes, b"a:/%zz");
+        assert_eq!(ends, [1, 4, 7, 8, 9, 10]);
     }
 }

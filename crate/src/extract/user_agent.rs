@@ -4,8 +4,14 @@
 //!
 //! Without a label, only agents that start with a product in `KNOWN` are
 //! found; a malware family's own agent string needs its label.
+//!
+//! An agent in a URL's query (`ua=Mozilla/5.0%20%28Windows%20NT...`) is
+//! decoded: its value is the agent as sent, its span the encoded text. A
+//! query that writes spaces as `+` is not decoded, and gives the first
+//! product alone.
 
 use super::scan::{before, ends_with_ci, is_word, line_before, Cx, Found, Scanner};
+use super::url::percent_decode;
 use super::Kind;
 
 /// Finds user-agent strings.
@@ -30,9 +36,11 @@ impl Scanner for UserAgents {
                 .take_while(|&&c| is_token(c))
                 .count();
             let start = slash - name;
+            // A URL claims its text, but an agent may be the value of one
+            // of its query parameters.
             if name == 0
                 || before(b, start).is_some_and(is_word)
-                || cx.is_claimed(start, slash)
+                || (cx.is_claimed(start, slash) && before(b, start) != Some(b'='))
             {
                 continue;
             }
@@ -44,16 +52,15 @@ impl Scanner for UserAgents {
             if !labelled && !KNOWN.iter().any(|k| product.eq_ignore_ascii_case(k)) {
                 continue;
             }
-            let Some(end) = agent_end(b, start) else {
+            let Some(plain) = agent_end(b, start) else {
                 continue;
             };
+            let (end, value) = match encoded_agent(b, start, plain) {
+                Some((end, value)) => (end, value),
+                None => (plain, cx.text[start..plain].to_owned()),
+            };
             done = end;
-            cx.push(Found::new(
-                Kind::UserAgent,
-                start,
-                end,
-                cx.text[start..end].to_owned(),
-            ));
+            cx.push(Found::new(Kind::UserAgent, start, end, value));
             cx.claim(start, end);
         }
     }
@@ -144,6 +151,28 @@ fn agent_end(b: &[u8], start: usize) -> Option<usize> {
     }
 }
 
+/// The end and the decoded value of a percent-encoded agent at `start`,
+/// when the plain reading stops at `plain` right before an escape
+/// (`Mozilla/5.0%20%28...`) and decoding finds more of the agent.
+fn encoded_agent(b: &[u8], start: usize, plain: usize) -> Option<(usize, String)> {
+    if b.get(plain) != Some(&b'%') {
+        return None;
+    }
+    // The query value: up to the next parameter, fragment, quote or space.
+    let run = b[start..]
+        .iter()
+        .take(4096)
+        .take_while(|&&c| !c.is_ascii_whitespace() && !b"&#\"'<>".contains(&c))
+        .count();
+    let (decoded, ends) = percent_decode(&b[start..start + run]);
+    let end = agent_end(&decoded, 0)?;
+    if end <= plain - start {
+        return None;
+    }
+    let value = String::from_utf8(decoded[..end].to_vec()).ok()?;
+    Some((start + ends[end - 1], value))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,6 +199,31 @@ mod tests {
         assert_eq!(agents(&format!("{ie} TLP:AMBER")), [ie]);
         assert_eq!(agents("User-Agent: curl/8.4.0."), ["curl/8.4.0"]);
         assert_eq!(agents("User-Agent: Foo/1.2 bar"), ["Foo/1.2"]);
+    }
+
+    #[test]
+    fn percent_encoded_in_a_query() {
+        let text = concat!(
+            "https://ads.example.com/search?q=1&ua=Mozilla/5.0%20%28Windows%20NT",
+            "%2010.0%3B%20Win64%3B%20x64%29%20AppleWebKit/537.36&url=x"
+        );
+        let found = crate::Finder::new().find(text);
+        let ua: Vec<_> = found
+            .indicators
+            .iter()
+            .filter(|m| m.kind == Kind::UserAgent)
+            .collect();
+        assert_eq!(ua.len(), 1);
+        assert_eq!(
+            ua[0].value,
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36"
+        );
+        // The span is the encoded agent, up to the next parameter.
+        assert_eq!(&text[ua[0].start..ua[0].end], &text[38..text.len() - 6]);
+        // An escape that decodes to no more of the agent changes nothing.
+        assert_eq!(agents("ua=curl/8.4.0%26x"), ["curl/8.4.0"]);
+        // Bytes that are not UTF-8 once decoded leave the plain reading.
+        assert_eq!(agents("ua=Mozilla/5.0%20%28%FF%29"), ["Mozilla/5.0"]);
     }
 
     #[test]
