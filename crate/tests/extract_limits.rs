@@ -111,3 +111,30 @@ fn fifty_megabytes_of_report_text() {
         .count();
     assert_eq!(ips, 50 * MIB / para.len());
 }
+
+/// Bytes read as a file is: the limit cut the input itself, in the middle
+/// of `evil-domain.com`, and `evil-domain.co` was reported.
+#[test]
+fn bytes_are_cut_where_text_is() {
+    let mut input = b"x\xff ".repeat(30);
+    input.extend_from_slice(b"c2 evil-domain.com end\n");
+    let after = input.windows(4).position(|w| w == b" end").unwrap();
+    for limit in 1..input.len() {
+        let found = Finder::with_limit(limit).find_bytes(&input);
+        assert!(found.truncated);
+        assert!(
+            found
+                .indicators
+                .iter()
+                .all(|m| m.value == "evil-domain.com"),
+            "limit {limit}: {:?}",
+            found.indicators
+        );
+        // Whole once the space after it is inside the limit, and not before.
+        assert_eq!(
+            found.indicators.len(),
+            usize::from(limit > after),
+            "limit {limit}"
+        );
+    }
+}

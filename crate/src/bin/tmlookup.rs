@@ -94,7 +94,9 @@ mod cli {
                  UTF-8; convert it first, e.g. iconv -f {encoding} -t UTF-8"
             );
         }
-        let found = extract(&Finder::new(), &input);
+        // Offsets stay byte offsets into the input as read, even when it is
+        // not all text.
+        let found = Finder::new().find_bytes(&input);
         let printed = if json {
             print_json(&found)
         } else {
@@ -125,24 +127,6 @@ mod cli {
             }
         };
         Ok(input)
-    }
-
-    /// Runs the finder over each valid UTF-8 stretch of `input`, so offsets
-    /// stay byte offsets into the input as read even when it is not all text.
-    fn extract(finder: &Finder, input: &[u8]) -> Extraction {
-        let cut = input.len().min(finder.limit());
-        let mut all = Extraction::default();
-        let mut base = 0;
-        for chunk in input[..cut].utf8_chunks() {
-            let valid = chunk.valid();
-            if !valid.is_empty() {
-                all.append(finder.find(valid), base);
-            }
-            base += valid.len() + chunk.invalid().len();
-        }
-        all.scanned_bytes = cut;
-        all.truncated |= cut < input.len();
-        all
     }
 
     fn print_json(found: &Extraction) -> std::io::Result<()> {

@@ -323,14 +323,11 @@ impl Finder {
     /// that borrow their raw text, and one pass that feeds all scanners,
     /// are what is left to close the gap.
     pub fn find(&self, text: &str) -> Extraction {
-        let mut cut = text.len().min(self.limit);
+        let mut cut = self.read_end(text.as_bytes());
         while !text.is_char_boundary(cut) {
             cut -= 1;
         }
         let truncated = cut < text.len();
-        if truncated {
-            cut = clean_cut(text.as_bytes(), cut);
-        }
         let text = &text[..cut];
         let cleaned = refang::clean(text);
         let mut cx = Cx::new(&cleaned.text, cleaned.rewritten());
@@ -343,6 +340,36 @@ impl Finder {
             indicators: assemble(cx.into_found(), &cleaned, text),
             truncated,
             scanned_bytes: cut,
+        }
+    }
+}
+
+impl Finder {
+    /// Finds every indicator in `input`, taken as UTF-8 text in which each
+    /// valid stretch is read on its own, as a file of mixed text and binary
+    /// is. Offsets are those of `input`, and the size limit cuts `input`
+    /// itself, in the same clean place as [`Finder::find`] would.
+    pub fn find_bytes(&self, input: &[u8]) -> Extraction {
+        let cut = self.read_end(input);
+        let mut all = Extraction::default();
+        let mut base = 0;
+        for chunk in input[..cut].utf8_chunks() {
+            let valid = chunk.valid();
+            if !valid.is_empty() {
+                all.append(self.find(valid), base);
+            }
+            base += valid.len() + chunk.invalid().len();
+        }
+        all.scanned_bytes = cut;
+        all.truncated = cut < input.len();
+        all
+    }
+
+    /// Where reading `b` stops: its end, or a clean cut before the limit.
+    fn read_end(&self, b: &[u8]) -> usize {
+        match b.len() <= self.limit {
+            true => b.len(),
+            false => clean_cut(b, self.limit),
         }
     }
 }
