@@ -91,6 +91,49 @@ fn is_url(c: u8) -> bool {
         )
 }
 
+/// The length of the URL character at `i`, or 0 where the URL ends. Beyond
+/// ASCII, letters and digits belong to a path or query as browsers show
+/// them (`/путь/файл.exe`, `?name=café`). Other characters, such as `”` or
+/// an emoji, end the URL, since far more often they are the prose around
+/// it. So do the letters of scripts written without spaces between words
+/// (Chinese, Japanese, Thai and their neighbours): there the prose often
+/// follows a URL with no space, and a path written in them is cut.
+fn url_char(b: &[u8], i: usize) -> usize {
+    let c = b[i];
+    if c < 0x80 {
+        return usize::from(is_url(c));
+    }
+    let n = match c {
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    };
+    let letter = b
+        .get(i..i + n)
+        .and_then(|s| std::str::from_utf8(s).ok())
+        .and_then(|s| s.chars().next())
+        .is_some_and(|ch| ch.is_alphanumeric() && !spaceless_script(ch));
+    if letter {
+        n
+    } else {
+        0
+    }
+}
+
+/// Whether `ch` belongs to a script written without spaces between words,
+/// or to the full-width forms used beside them.
+fn spaceless_script(ch: char) -> bool {
+    matches!(ch,
+        '\u{0E00}'..='\u{0EFF}' // Thai, Lao
+        | '\u{1000}'..='\u{109F}' // Myanmar
+        | '\u{1780}'..='\u{17FF}' // Khmer
+        | '\u{2E80}'..='\u{9FFF}' // CJK radicals, kana, ideographs
+        | '\u{F900}'..='\u{FAFF}' // CJK compatibility ideographs
+        | '\u{FF00}'..='\u{FFEF}' // full-width and half-width forms
+        | '\u{20000}'..='\u{3FFFF}' // more ideographs
+    )
+}
+
 /// Characters of a URL's authority (user information, host and port).
 fn is_authority(c: u8) -> bool {
     is_host(c)
@@ -239,8 +282,12 @@ fn parse(b: &[u8], start: usize, after_scheme: usize) -> Option<Parsed> {
     let (host, host_kind) = host(b, host_start, bare)?;
     let mut end = auth_end;
     if end < limit && matches!(b[end], b'/' | b'?' | b'#') {
-        while end < limit && is_url(b[end]) {
-            end += 1;
+        // A character that the length limit would cut is left out whole.
+        while end < limit {
+            match url_char(b, end) {
+                n if n > 0 && end + n <= limit => end += n,
+                _ => break,
+            }
         }
     }
     let end = close(b, start, end, mark).max(host.1);
@@ -592,6 +639,27 @@ mod tests {
             ["x-mirror.net/bin/a.exe"]
         );
         assert!(urls("10.0.0.0/8 and/or W32/Agent.AB a.b/c").is_empty());
+    }
+
+    #[test]
+    fn letters_of_any_script() {
+        assert_eq!(
+            urls("get hxxps://evil[.]com/dl?name=café&x=1 now"),
+            ["https://evil.com/dl?name=café&x=1"]
+        );
+        assert_eq!(
+            urls("https://example.com/путь/файл.exe，然后"),
+            ["https://example.com/путь/файл.exe"]
+        );
+        // Other characters end it: quotes, emoji, and the scripts that
+        // need no space before the prose goes on.
+        assert_eq!(
+            urls("请访问 https://example.com/download获取样本"),
+            ["https://example.com/download"]
+        );
+        assert_eq!(urls("ที่ https://example.com/aที่นี่"), ["https://example.com/a"]);
+        assert_eq!(urls("“https://example.com/a”"), ["https://example.com/a"]);
+        assert_eq!(urls("https://example.com/a😀"), ["https://example.com/a"]);
     }
 
     #[test]
