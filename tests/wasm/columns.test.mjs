@@ -79,7 +79,7 @@ test('raw texts are the searched string\'s own, past characters of every width',
     assert.equal(m.raw, bytes.subarray(m.start, m.end).toString(), m.value);
     assert.ok(text.includes(m.raw), m.raw);
   }
-  assert.throws(() => core.extract(42), /takes a string/);
+  assert.throws(() => core.extract(42), { name: 'TypeError', message: /takes a string/ });
 });
 
 test('matches that share other readings get arrays of their own', () => {

@@ -51,7 +51,10 @@ fn find(text: &str) -> Extraction {
 }
 
 /// Finds the indicators in `text`: `{indicators, truncated, scanned_bytes}`,
-/// the same JSON as `tmlookup extract --json`.
+/// the JSON of `tmlookup extract --json` without its `groups` (see
+/// [`targets`] for the values grouped). Offsets are in UTF-8 bytes, as the
+/// command line's are; `raw` is the text they cover. A text that is not a
+/// string throws a `TypeError`.
 ///
 /// The text comes as the JS string itself, not only its UTF-8 copy: each
 /// match's `raw` is then a slice of it, which costs the engine next to
@@ -66,7 +69,7 @@ pub fn extract(text: &JsValue) -> Result<JsValue, JsValue> {
         scanned_bytes: usize,
     }
     let Some(copy) = text.as_string() else {
-        return Err(JsValue::from_str("extract() takes a string"));
+        return Err(js_sys::TypeError::new("extract() takes a string").into());
     };
     let found = find(&copy);
     let Some(indicators) = pack_matches(text, &copy, &found.indicators) else {
