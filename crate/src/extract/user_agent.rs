@@ -5,10 +5,9 @@
 //! Without a label, only agents that start with a product in `KNOWN` are
 //! found; a malware family's own agent string needs its label.
 //!
-//! An agent in a URL's query (`ua=Mozilla/5.0%20%28Windows%20NT...`) is
-//! decoded: its value is the agent as sent, its span the encoded text. A
-//! query that writes spaces as `+` is not decoded, and gives the first
-//! product alone.
+//! An agent in a URL's query (`ua=Mozilla/5.0%20%28Windows%20NT...` or
+//! `ua=Mozilla/5.0+(Windows+NT...`) is decoded: its value is the agent as
+//! sent, its span the encoded text.
 
 use super::scan::{before, ends_with_ci, is_word, line_before, Cx, Found, Scanner};
 use super::url::percent_decode;
@@ -106,7 +105,7 @@ fn product_end(b: &[u8], i: usize) -> Option<usize> {
         .take_while(|&&c| is_token(c))
         .count();
     let mut end = slash + 1 + version;
-    while b[end - 1] == b'.' {
+    while matches!(b[end - 1], b'.' | b'+') {
         end -= 1;
     }
     Some(end)
@@ -153,10 +152,15 @@ fn agent_end(b: &[u8], start: usize) -> Option<usize> {
 
 /// The end and the decoded value of a percent-encoded agent at `start`,
 /// when the plain reading stops at `plain` right before an escape
-/// (`Mozilla/5.0%20%28...`) and decoding finds more of the agent.
+/// (`Mozilla/5.0%20%28...`), or before a `+` in a query value
+/// (`ua=Mozilla/5.0+(Windows+NT...`), and decoding finds more of the agent.
 fn encoded_agent(b: &[u8], start: usize, plain: usize) -> Option<(usize, String)> {
-    if b.get(plain) != Some(&b'%') {
-        return None;
+    // In a query value, a `+` written as such stands for a space.
+    let form = before(b, start) == Some(b'=');
+    match b.get(plain) {
+        Some(b'%') => {}
+        Some(b'+') if form => {}
+        _ => return None,
     }
     // The query value: up to the next parameter, fragment, quote or space.
     let run = b[start..]
@@ -164,7 +168,15 @@ fn encoded_agent(b: &[u8], start: usize, plain: usize) -> Option<(usize, String)
         .take(4096)
         .take_while(|&&c| !c.is_ascii_whitespace() && !b"&#\"'<>".contains(&c))
         .count();
-    let (decoded, ends) = percent_decode(&b[start..start + run]);
+    let (mut decoded, ends) = percent_decode(&b[start..start + run]);
+    if form {
+        for (i, c) in decoded.iter_mut().enumerate() {
+            let from = i.checked_sub(1).map_or(0, |j| ends[j]);
+            if *c == b'+' && ends[i] - from == 1 {
+                *c = b' ';
+            }
+        }
+    }
     let end = agent_end(&decoded, 0)?;
     if end <= plain - start {
         return None;
@@ -220,6 +232,16 @@ mod tests {
         );
         // The span is the encoded agent, up to the next parameter.
         assert_eq!(&text[ua[0].start..ua[0].end], &text[38..text.len() - 6]);
+        // Spaces written as `+`, as forms send them; an escaped `+` stays.
+        assert_eq!(
+            agents(
+                "/s?ua=Mozilla/5.0+(Windows+NT+10.0%3B+x64)+Gecko/20100101+Foo%2B/1&x"
+            ),
+            ["Mozilla/5.0 (Windows NT 10.0; x64) Gecko/20100101 Foo+/1"]
+        );
+        // Outside a query value, `+` is the text's own, and no version ends
+        // in one.
+        assert_eq!(agents("UA: curl/8.4.0+(x)"), ["curl/8.4.0"]);
         // An escape that decodes to no more of the agent changes nothing.
         assert_eq!(agents("ua=curl/8.4.0%26x"), ["curl/8.4.0"]);
         // Bytes that are not UTF-8 once decoded leave the plain reading.
