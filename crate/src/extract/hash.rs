@@ -84,8 +84,8 @@ fn not_hex(word: u64) -> u64 {
 /// Where the run of hex digits that ends just before `end` starts, going
 /// back no further than `floor`.
 fn run_start(b: &[u8], floor: usize, mut start: usize) -> usize {
-    while start >= floor + 8 {
-        let word = u64::from_le_bytes(b[start - 8..start].try_into().unwrap());
+    while let Some(&bytes) = b[floor..start].last_chunk::<8>() {
+        let word = u64::from_le_bytes(bytes);
         // The last byte is the word's highest.
         let hex = (not_hex(word).leading_zeros() / 8) as usize;
         start -= hex;
@@ -101,8 +101,8 @@ fn run_start(b: &[u8], floor: usize, mut start: usize) -> usize {
 
 /// Where the run of hex digits that goes on at `end` stops.
 fn run_end(b: &[u8], mut end: usize) -> usize {
-    while let Some(bytes) = b.get(end..end + 8) {
-        let word = u64::from_le_bytes(bytes.try_into().unwrap());
+    while let Some(&bytes) = b[end..].first_chunk::<8>() {
+        let word = u64::from_le_bytes(bytes);
         let hex = (not_hex(word).trailing_zeros() / 8) as usize;
         end += hex;
         if hex < 8 {
@@ -191,7 +191,7 @@ fn label_context(b: &[u8], start: usize) -> &[u8] {
         return own;
     }
     let above = line_before(b, line_start - 1, 48);
-    let whole = above.as_ptr() as usize - b.as_ptr() as usize;
+    let whole = line_start - 1 - above.len();
     let label = above.trim_ascii_end();
     let words = label.len() <= 24
         && label
@@ -351,7 +351,10 @@ mod tests {
             format!("https://ads.example.com/c?lptoken=17e2&eng_click={md5}&x=1"),
             format!("https://x.example.org/billing?_ts={md5}"),
             format!("https://x.example.org/a?utm_content={md5}"),
-            format!("hxxps[:]//go-thru-3[.]org/Mh?currency=USD%26eng%5Fclick={md5}%26eng%5fcreative=1"),
+            format!(
+                "hxxps[:]//go-thru-3[.]org/Mh?currency=USD%26eng%5Fclick={md5}\
+                 %26eng%5fcreative=1"
+            ),
             format!(
                 r"C:\ProgramData\{}\yKQeKcEeweN.ocx",
                 md5.to_ascii_uppercase()
