@@ -434,8 +434,9 @@ fn nested(cx: &mut Cx<'_>, (start, end): (usize, usize), url: usize) {
             .iter()
             .position(|&c| c == b'&' || c == b'#')
             .unwrap_or(query.len() - at);
-    let (decoded, ends) = percent_decode(&cx.b[vstart..vend]);
-    let Some(sep) = memmem::find(&decoded, b"://") else {
+    let unescaped = Decoded::new(&cx.b[vstart..vend], false);
+    let decoded = &unescaped.bytes;
+    let Some(sep) = memmem::find(decoded, b"://") else {
         return;
     };
     let scheme = decoded[..sep]
@@ -449,12 +450,11 @@ fn nested(cx: &mut Cx<'_>, (start, end): (usize, usize), url: usize) {
     }) {
         return;
     }
-    let Some(p) = parse(&decoded, sep - scheme, sep + 3) else {
+    let Some(p) = parse(decoded, sep - scheme, sep + 3) else {
         return;
     };
-    let value = p.value(&decoded);
-    let encoded = |i: usize| vstart + i.checked_sub(1).map_or(0, |j| ends[j]);
-    let span = |(s, e): (usize, usize)| (encoded(s), encoded(e));
+    let value = p.value(decoded);
+    let span = |(s, e)| (vstart + unescaped.source(s), vstart + unescaped.source(e));
     let (s, e) = span((p.start, p.end));
     let inner = cx.push(Found::new(Kind::Url, s, e, value).parent(Some(url)));
     if let (Some(kind @ (Kind::Domain | Kind::Ipv4)), Ok(host)) = (
@@ -467,28 +467,47 @@ fn nested(cx: &mut Cx<'_>, (start, end): (usize, usize), url: usize) {
     }
 }
 
-/// Decodes `%XX` escapes; anything else is kept as it is. With the bytes
-/// comes, for each of them, the offset in `s` just past the text it was
-/// decoded from, so that ranges in the decoded text map back.
-pub(super) fn percent_decode(s: &[u8]) -> (Vec<u8>, Vec<usize>) {
-    let hex = |c: Option<&u8>| c.and_then(|&c| (c as char).to_digit(16));
-    let mut out = Vec::with_capacity(s.len());
-    let mut ends = Vec::with_capacity(s.len());
-    let mut i = 0;
-    while i < s.len() {
-        match (s[i], hex(s.get(i + 1)), hex(s.get(i + 2))) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
+/// Text with its `%XX` escapes decoded, and where each decoded byte came
+/// from, so that ranges in it map back to the text.
+pub(super) struct Decoded {
+    pub(super) bytes: Vec<u8>,
+    /// For each decoded byte, the offset just past the text it came from.
+    ends: Vec<usize>,
+}
+
+impl Decoded {
+    /// Decodes `%XX` escapes in `s`; anything else is kept as it is, but
+    /// for a `+`, which becomes a space when `plus_is_space` (a query value
+    /// as a form sends it). An escaped `%2B` stays a `+` either way.
+    pub(super) fn new(s: &[u8], plus_is_space: bool) -> Decoded {
+        let hex = |c: Option<&u8>| c.and_then(|&c| (c as char).to_digit(16));
+        let mut bytes = Vec::with_capacity(s.len());
+        let mut ends = Vec::with_capacity(s.len());
+        let mut i = 0;
+        while i < s.len() {
+            match (s[i], hex(s.get(i + 1)), hex(s.get(i + 2))) {
+                (b'%', Some(h), Some(l)) => {
+                    bytes.push((h * 16 + l) as u8);
+                    i += 3;
+                }
+                (b'+', _, _) if plus_is_space => {
+                    bytes.push(b' ');
+                    i += 1;
+                }
+                (c, _, _) => {
+                    bytes.push(c);
+                    i += 1;
+                }
             }
-            (c, _, _) => {
-                out.push(c);
-                i += 1;
-            }
+            ends.push(i);
         }
-        ends.push(i);
+        Decoded { bytes, ends }
     }
-    (out, ends)
+
+    /// The offset in the text of decoded offset `i`.
+    pub(super) fn source(&self, i: usize) -> usize {
+        i.checked_sub(1).map_or(0, |j| self.ends[j])
+    }
 }
 
 #[cfg(test)]
@@ -718,8 +737,10 @@ mod tests {
 
     #[test]
     fn decodes_percent() {
-        let (bytes, ends) = percent_decode(b"a%3A%2f%zz");
-        assert_eq!(bytes, b"a:/%zz");
-        assert_eq!(ends, [1, 4, 7, 8, 9, 10]);
+        let d = Decoded::new(b"a%3A%2f%zz", false);
+        assert_eq!(d.bytes, b"a:/%zz");
+        assert_eq!(d.ends, [1, 4, 7, 8, 9, 10]);
+        assert_eq!(Decoded::new(b"a+b%2B", true).bytes, b"a b+");
+        assert_eq!(Decoded::new(b"a+b", false).bytes, b"a+b");
     }
 }

@@ -10,7 +10,7 @@
 //! sent, its span the encoded text.
 
 use super::scan::{before, ends_with_ci, is_word, line_before, Cx, Found, Scanner};
-use super::url::percent_decode;
+use super::url::Decoded;
 use super::Kind;
 
 /// Finds user-agent strings.
@@ -155,7 +155,7 @@ fn agent_end(b: &[u8], start: usize) -> Option<usize> {
 /// (`Mozilla/5.0%20%28...`), or before a `+` in a query value
 /// (`ua=Mozilla/5.0+(Windows+NT...`), and decoding finds more of the agent.
 fn encoded_agent(b: &[u8], start: usize, plain: usize) -> Option<(usize, String)> {
-    // In a query value, a `+` written as such stands for a space.
+    // In a query value, a `+` stands for a space.
     let form = before(b, start) == Some(b'=');
     match b.get(plain) {
         Some(b'%') => {}
@@ -168,21 +168,15 @@ fn encoded_agent(b: &[u8], start: usize, plain: usize) -> Option<(usize, String)
         .take(4096)
         .take_while(|&&c| !c.is_ascii_whitespace() && !b"&#\"'<>".contains(&c))
         .count();
-    let (mut decoded, ends) = percent_decode(&b[start..start + run]);
-    if form {
-        for (i, c) in decoded.iter_mut().enumerate() {
-            let from = i.checked_sub(1).map_or(0, |j| ends[j]);
-            if *c == b'+' && ends[i] - from == 1 {
-                *c = b' ';
-            }
-        }
-    }
-    let end = agent_end(&decoded, 0)?;
+    let mut decoded = Decoded::new(&b[start..start + run], form);
+    let end = agent_end(&decoded.bytes, 0)?;
     if end <= plain - start {
         return None;
     }
-    let value = String::from_utf8(decoded[..end].to_vec()).ok()?;
-    Some((start + ends[end - 1], value))
+    let encoded_end = start + decoded.source(end);
+    decoded.bytes.truncate(end);
+    let value = String::from_utf8(decoded.bytes).ok()?;
+    Some((encoded_end, value))
 }
 
 #[cfg(test)]
