@@ -38,7 +38,9 @@ function addExtra(item, [alternatives, also, label]) {
  * from plus one, or 0; `values` an empty line where the value is the raw
  * text; `extras` and `extraOf` as for unpack_targets.
  */
-export function unpack_matches(text, kinds, kindOf, spans, units, parents, values, extras, extraOf) {
+export function unpack_matches(
+  text, kinds, kindOf, spans, units, parents, values, extras, extraOf,
+) {
   const n = kindOf.length;
   const lines = n === 0 ? [] : values.split('\n');
   const out = new Array(n);

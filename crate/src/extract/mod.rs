@@ -342,9 +342,7 @@ impl Finder {
             scanned_bytes: cut,
         }
     }
-}
 
-impl Finder {
     /// Finds every indicator in `input`, taken as UTF-8 text in which each
     /// valid stretch is read on its own, as a file of mixed text and binary
     /// is. Offsets are those of `input`, and the size limit cuts `input`
